@@ -1,0 +1,92 @@
+"""The web app: a page to draw on, and a small JSON API around the network in ``mlp/``.
+
+    python app.py            # http://127.0.0.1:5000
+
+Configuration comes from the environment (see README): MLP_WEIGHTS names the
+weights file (default: the one shipped in mlp/weights/).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import sys
+
+import numpy as np
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from mlp import weights_io
+from mlp.inference import infer
+from mlp.inputs import InputError, parse_json, pixels_from_request
+
+MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
+
+
+def network_payload(network):
+    """Layer sizes, weights and biases for the neuron inspector (weights as base64 float32)."""
+    layers = []
+    for w, b in zip(network.weights, network.biases):
+        layers.append({
+            "shape": list(w.shape),
+            "weights": base64.b64encode(np.ascontiguousarray(w, dtype="<f4").tobytes()).decode("ascii"),
+            "biases": np.round(b.astype(np.float64), 6).tolist(),
+        })
+    meta = {k: network.meta.get(k) for k in ("test_accuracy", "epochs", "loss", "augmentation", "date")}
+    return {"sizes": list(network.sizes), "n_params": network.n_params, "layers": layers, "meta": meta}
+
+
+def create_app(config=None):
+    app = Flask(__name__)
+    app.config.update(
+        WEIGHTS=os.environ.get("MLP_WEIGHTS", str(weights_io.DEFAULT_WEIGHTS)),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(config or {})
+    network = weights_io.load(app.config["WEIGHTS"])  # fails loudly at start-up, not per request
+    network_json = network_payload(network)
+    network_etag = hashlib.sha256(repr(network_json).encode()).hexdigest()[:16]
+
+    @app.get("/")
+    def index():
+        return render_template("index.html", sizes=network.sizes, n_params=network.n_params,
+                               test_accuracy=network.meta.get("test_accuracy"))
+
+    @app.post("/api/predict")
+    def predict():
+        try:
+            pixels = pixels_from_request(parse_json(request.get_data(cache=False)))
+        except InputError as exc:
+            return jsonify(error=str(exc)), 400
+        return jsonify(infer(network, pixels))
+
+    @app.get("/api/network")
+    def network_route():
+        response = jsonify(network_json)
+        response.set_etag(network_etag)
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        return response.make_conditional(request)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        # The API speaks JSON even when it refuses; pages keep Flask's HTML.
+        if request.path.startswith("/api/"):
+            return jsonify(error=f"{exc.code} {exc.name}: {exc.description}"), exc.code
+        return exc
+
+    return app
+
+
+if __name__ == "__main__":
+    try:
+        application = create_app()
+    except weights_io.WeightsFileError as exc:
+        sys.exit(f"error: {exc}")
+    application.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")),
+                    debug=os.environ.get("FLASK_DEBUG") == "1")

@@ -1,0 +1,88 @@
+"""The video's network: fully connected layers of sigmoid neurons.
+
+Weights follow the video's notation: layer l has a matrix ``W`` of shape
+(n_out, n_in) and a bias vector ``b``, and its activations are
+``a' = sigmoid(W a + b)``. Batches are rows, so the code computes
+``A' = sigmoid(A @ W.T + b)``, which is the same thing for every row at once.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_SIZES = (784, 16, 16, 10)
+DTYPE = np.float32
+
+
+def sigmoid(z):
+    """Logistic function that cannot overflow for any finite input.
+
+    ``1 / (1 + exp(-z))`` overflows in ``exp`` for z < -88 in float32;
+    the identical ``0.5 * (1 + tanh(z / 2))`` never does.
+    """
+    z = np.asarray(z)
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def softmax(z):
+    """Softmax over the last axis, shifted by the max so exp cannot overflow."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class Network:
+    """A stack of sigmoid layers. Read-only once built: safe to share."""
+
+    def __init__(self, weights, biases, meta=None):
+        if len(weights) != len(biases) or not weights:
+            raise ValueError("need one bias vector per weight matrix, and at least one layer")
+        self.weights = [np.ascontiguousarray(w) for w in weights]
+        self.biases = [np.ascontiguousarray(b) for b in biases]
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            if w.ndim != 2 or b.shape != (w.shape[0],):
+                raise ValueError(f"layer {i + 1}: W {w.shape} and b {b.shape} do not fit")
+            if i and w.shape[1] != self.weights[i - 1].shape[0]:
+                raise ValueError(f"layer {i + 1}: takes {w.shape[1]} inputs but layer {i} has {self.weights[i - 1].shape[0]} neurons")
+        self.meta = dict(meta or {})
+        # The transposes used by the batch forward pass, made once (hot path).
+        self._weights_t = [np.ascontiguousarray(w.T) for w in self.weights]
+
+    @classmethod
+    def random(cls, sizes=DEFAULT_SIZES, seed=0, dtype=DTYPE):
+        """Small random weights (scaled by 1/sqrt(fan-in)) and zero biases."""
+        rng = np.random.default_rng(seed)
+        weights = [(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(dtype)
+                   for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        biases = [np.zeros(n_out, dtype=dtype) for n_out in sizes[1:]]
+        return cls(weights, biases)
+
+    @property
+    def sizes(self):
+        return (self.weights[0].shape[1],) + tuple(w.shape[0] for w in self.weights)
+
+    @property
+    def n_params(self):
+        """Every weight and bias: 784*16 + 16*16 + 16*10 + 42 = 13,002 for the default."""
+        return int(sum(w.size + b.size for w, b in zip(self.weights, self.biases)))
+
+    def forward(self, x, with_sums=False):
+        """Activations of every layer, input included.
+
+        ``x`` is one image (n_in,) or a batch (N, n_in); each returned array
+        has the same leading shape. With ``with_sums`` also returns the
+        weighted sums z of every non-input layer.
+        """
+        a = np.asarray(x, dtype=self.weights[0].dtype)
+        if a.shape[-1] != self.sizes[0]:
+            raise ValueError(f"expected {self.sizes[0]} inputs, got {a.shape[-1]}")
+        activations, sums = [a], []
+        for w_t, b in zip(self._weights_t, self.biases):
+            z = a @ w_t + b
+            a = sigmoid(z)
+            sums.append(z)
+            activations.append(a)
+        return (activations, sums) if with_sums else activations
+
+    def predict(self, x):
+        """The digit whose output neuron is brightest, for one image or a batch."""
+        return np.argmax(self.forward(x)[-1], axis=-1)

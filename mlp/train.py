@@ -1,0 +1,263 @@
+"""Train the network on MNIST with our own backpropagation.
+
+    python -m mlp.train --data ../shared/data/mnist --out mlp/weights/mine.npz
+
+Hyper-parameters are chosen on a validation split carved from the training
+set; the test set is only read at the very end, to report accuracy.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import augment as aug
+from . import mnist
+from .backprop import LOSSES, FlatParams, forward_train, gradients
+from .network import Network, softmax
+from .weights_io import load, save
+
+# Inputs are standardized while training (mean 0, spread 1 makes the first
+# layer learn much faster) and the scaling is folded into W1, b1 afterwards,
+# so the shipped network still takes raw pixels in [0, 1].
+PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
+
+
+@dataclass
+class Config:
+    hidden: tuple = (16, 16)
+    epochs: int = 30
+    batch_size: int = 32
+    lr: float = 0.003
+    schedule: str = "cosine"      # constant | cosine | step
+    optimizer: str = "adam"       # sgd | momentum | adam
+    loss: str = "cross_entropy"
+    seed: int = 0
+    augment: str = "default"      # none | default
+    standardize: bool = True
+    val_size: int = 5000
+    teacher: str | None = None
+    temperature: float = 4.0
+    distill_weight: float = 0.7
+    weight_decay: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def learning_rate(cfg, progress):
+    """Learning rate at ``progress`` in [0, 1) through the whole run."""
+    if cfg.schedule == "constant":
+        return cfg.lr
+    if cfg.schedule == "cosine":
+        return cfg.lr * 0.5 * (1 + np.cos(np.pi * progress))
+    if cfg.schedule == "step":
+        return cfg.lr * 0.1 ** int(progress * 3)
+    raise ValueError(f"unknown schedule '{cfg.schedule}'")
+
+
+class Optimizer:
+    """SGD, SGD with momentum, or Adam, updating the flat parameter vector in place."""
+
+    def __init__(self, kind, params, weight_decay=0.0):
+        if kind not in ("sgd", "momentum", "adam"):
+            raise ValueError(f"unknown optimizer '{kind}'")
+        self.kind, self.theta, self.decay = kind, params.flat, weight_decay
+        self.m = np.zeros_like(self.theta)
+        self.v = np.zeros_like(self.theta)
+        self.tmp = np.zeros_like(self.theta)
+        self.t = 0
+
+    def step(self, grad, lr):
+        g = grad.flat
+        if self.decay:
+            g += self.decay * self.theta
+        if self.kind == "sgd":
+            np.multiply(g, lr, out=self.tmp)
+            self.theta -= self.tmp
+            return
+        if self.kind == "momentum":
+            self.m *= 0.9
+            self.m += g
+            np.multiply(self.m, lr, out=self.tmp)
+            self.theta -= self.tmp
+            return
+        self.t += 1
+        b1, b2 = 0.9, 0.999
+        self.m *= b1
+        self.m += (1 - b1) * g
+        self.v *= b2
+        np.multiply(g, g, out=self.tmp)
+        self.tmp *= 1 - b2
+        self.v += self.tmp
+        step = lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        np.sqrt(self.v, out=self.tmp)
+        self.tmp += 1e-8
+        np.divide(self.m, self.tmp, out=self.tmp)
+        self.tmp *= step
+        self.theta -= self.tmp
+
+
+def fold_standardization(params):
+    """Weights that take raw pixels but act like the ones trained on (x - mean) / std."""
+    weights = [w.copy() for w in params.weights]
+    biases = [b.copy() for b in params.biases]
+    w1 = params.weights[0]
+    weights[0] = w1 / PIXEL_STD
+    biases[0] = params.biases[0] - (PIXEL_MEAN / PIXEL_STD) * w1.sum(axis=1)
+    return weights, biases
+
+
+def accuracy(network, images, labels):
+    return float(np.mean(network.predict(images) == labels))
+
+
+def progress_bar(epoch, epochs, done, total, loss, acc, width=24, stream=sys.stderr):
+    filled = int(width * done / total)
+    stream.write(f"\repoch {epoch:>3}/{epochs} [{'#' * filled}{'.' * (width - filled)}] "
+                 f"{100 * done / total:5.1f}%  loss {loss:.4f}  acc {acc:.4f}")
+    stream.flush()
+
+
+def split_validation(images, labels, val_size, seed):
+    order = np.random.default_rng(seed + 1).permutation(len(images))
+    val, train = order[:val_size], order[val_size:]
+    return images[train], labels[train], images[val], labels[val]
+
+
+def epoch_inputs(images, labels, rng, cfg, teacher):
+    """This epoch's (shuffled, distorted, standardized) inputs and targets."""
+    order = rng.permutation(len(images))
+    x = images[order]
+    if cfg.augment != "none":
+        x = np.concatenate([aug.augment(x[i:i + 4096], rng) for i in range(0, len(x), 4096)])
+    y = np.eye(10, dtype=np.float32)[labels[order]]
+    if teacher is not None:
+        soft = np.concatenate([softmax(teacher.forward(x[i:i + 4096], with_sums=True)[1][-1] / cfg.temperature)
+                               for i in range(0, len(x), 4096)]).astype(np.float32)
+        y = cfg.distill_weight * soft + (1 - cfg.distill_weight) * y
+    if cfg.standardize:
+        x = (x - PIXEL_MEAN) / PIXEL_STD
+    return np.ascontiguousarray(x, dtype=np.float32), y, labels[order]
+
+
+def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=None, log=print, bar=True):
+    """Train a network from scratch; returns (Network, history of per-epoch figures)."""
+    if cfg.loss not in LOSSES:
+        raise ValueError(f"unknown loss '{cfg.loss}', choose from {LOSSES}")
+    rng = np.random.default_rng(cfg.seed)
+    sizes = (784, *cfg.hidden, 10)
+    params = FlatParams(sizes)
+    for w in params.weights:
+        w[...] = rng.standard_normal(w.shape) / np.sqrt(w.shape[1])
+    grads = params.zeros_like()
+    opt = Optimizer(cfg.optimizer, params, cfg.weight_decay)
+    teacher = load(cfg.teacher) if cfg.teacher else None
+    steps_per_epoch = int(np.ceil(len(train_images) / cfg.batch_size))
+    total_steps = cfg.epochs * steps_per_epoch
+    history = []
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        started = time.perf_counter()
+        x, y, lab = epoch_inputs(train_images, train_labels, rng, cfg, teacher)
+        loss_sum, correct, seen = 0.0, 0, 0
+        report_every = max(1, steps_per_epoch // 20)
+        for k in range(steps_per_epoch):
+            xb = x[k * cfg.batch_size:(k + 1) * cfg.batch_size]
+            yb = y[k * cfg.batch_size:(k + 1) * cfg.batch_size]
+            loss, _ = gradients(params, xb, yb, cfg.loss, grads)
+            opt.step(grads, learning_rate(cfg, step / total_steps))
+            step += 1
+            loss_sum += loss * len(xb)
+            seen += len(xb)
+            if bar and (k % report_every == 0 or k == steps_per_epoch - 1):
+                # Accuracy on the running batch costs one more forward: only when reporting.
+                acts, _ = forward_train(params, xb)
+                correct += int(np.sum(acts[-1].argmax(1) == lab[k * cfg.batch_size:(k + 1) * cfg.batch_size]))
+                progress_bar(epoch, cfg.epochs, k + 1, steps_per_epoch, loss_sum / seen,
+                             correct / max(1, (k // report_every + 1) * cfg.batch_size))
+        net = to_network(params, cfg)
+        record = {"epoch": epoch, "loss": loss_sum / seen, "seconds": time.perf_counter() - started}
+        if val_images is not None:
+            record["val_accuracy"] = accuracy(net, val_images, val_labels)
+        history.append(record)
+        if bar:
+            sys.stderr.write("\n")
+        log(f"epoch {epoch}: loss {record['loss']:.4f}"
+            + (f", validation accuracy {record['val_accuracy']:.4f}" if "val_accuracy" in record else "")
+            + f", {record['seconds']:.1f} s")
+    return to_network(params, cfg), history
+
+
+def to_network(params, cfg):
+    if cfg.standardize:
+        weights, biases = fold_standardization(params)
+    else:
+        weights, biases = [w.copy() for w in params.weights], [b.copy() for b in params.biases]
+    return Network(weights, biases)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m mlp.train", description=__doc__.splitlines()[0])
+    d = Config()
+    p.add_argument("--data", help=f"folder with the MNIST IDX files (default ${mnist.ENV_VAR} or {mnist.DEFAULT_DIR})")
+    p.add_argument("--download", action="store_true", help="fetch the MNIST files into --data first (checks SHA-256)")
+    p.add_argument("--out", required=True, help="where to write the trained weights (.npz)")
+    p.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), help="hidden layer sizes (default 16 16)")
+    p.add_argument("--epochs", type=int, default=d.epochs)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate")
+    p.add_argument("--schedule", choices=("constant", "cosine", "step"), default=d.schedule)
+    p.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default=d.optimizer)
+    p.add_argument("--loss", choices=LOSSES, default=d.loss)
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--augment", choices=("none", "default"), default=d.augment)
+    p.add_argument("--no-standardize", dest="standardize", action="store_false")
+    p.add_argument("--val-size", type=int, default=d.val_size)
+    p.add_argument("--teacher", help="weights of a larger network to distil from")
+    p.add_argument("--temperature", type=float, default=d.temperature)
+    p.add_argument("--distill-weight", type=float, default=d.distill_weight)
+    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
+    p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = Config(hidden=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                 schedule=args.schedule, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
+                 augment=args.augment, standardize=args.standardize, val_size=args.val_size,
+                 teacher=args.teacher, temperature=args.temperature, distill_weight=args.distill_weight,
+                 weight_decay=args.weight_decay)
+    try:
+        folder = mnist.download(mnist.data_dir(args.data)) if args.download else mnist.data_dir(args.data)
+        images, labels = mnist.load_split(folder, "train")
+        test_images, test_labels = mnist.load_split(folder, "test")
+    except mnist.MnistError as exc:
+        sys.exit(f"error: {exc}")
+    if args.limit:
+        images, labels = images[:args.limit], labels[:args.limit]
+    tr_x, tr_y, va_x, va_y = split_validation(images, labels, min(cfg.val_size, len(images) // 5), cfg.seed)
+    started = time.perf_counter()
+    net, history = train(cfg, tr_x, tr_y, va_x, va_y, bar=sys.stderr.isatty())
+    test_acc = accuracy(net, test_images, test_labels)
+    meta = {
+        "sizes": list(net.sizes), "activation": "sigmoid", "epochs": cfg.epochs, "batch_size": cfg.batch_size,
+        "lr": cfg.lr, "schedule": cfg.schedule, "optimizer": cfg.optimizer, "loss": cfg.loss, "seed": cfg.seed,
+        "augmentation": cfg.augment, "standardized_then_folded": cfg.standardize,
+        "teacher": cfg.teacher, "temperature": cfg.temperature if cfg.teacher else None,
+        "distill_weight": cfg.distill_weight if cfg.teacher else None,
+        "validation_accuracy": history[-1].get("val_accuracy"), "test_accuracy": test_acc,
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "trained_on": f"MNIST train minus {len(va_x)} validation images ({len(tr_x)} images)",
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    save(net, args.out, meta)
+    print(f"saved {args.out} ({net.n_params} weights and biases)")
+    print(f"test accuracy: {test_acc:.4f} ({int(round(test_acc * len(test_labels)))}/{len(test_labels)})")
+
+
+if __name__ == "__main__":
+    main()

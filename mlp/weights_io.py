@@ -1,0 +1,98 @@
+"""Save and load a trained network as a NumPy ``.npz`` file.
+
+The file holds ``W1..WL`` (each (n_out, n_in)), ``b1..bL``, ``sizes``,
+``activation`` and a JSON ``meta`` string (how it was trained, its test
+accuracy). Loading trusts nothing: every failure is a ``WeightsFileError``
+whose message names the file and what is wrong with it.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .network import DTYPE, Network
+
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "mnist_784_16_16_10.npz"
+ACTIVATION = "sigmoid"
+MAX_LAYERS = 16
+MAX_PARAMS = 50_000_000  # refuses absurd files before they eat memory
+
+
+class WeightsFileError(ValueError):
+    """A weights file that cannot be used; ``str()`` is the one-line reason."""
+
+
+def save(network: Network, path, meta=None):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {}
+    for i, (w, b) in enumerate(zip(network.weights, network.biases), start=1):
+        arrays[f"W{i}"] = w.astype(DTYPE)
+        arrays[f"b{i}"] = b.astype(DTYPE)
+    arrays["sizes"] = np.array(network.sizes, dtype=np.int64)
+    arrays["activation"] = np.array(ACTIVATION)
+    arrays["meta"] = np.array(json.dumps({**network.meta, **(meta or {})}, sort_keys=True))
+    # Write beside the target and rename, so a crash never leaves half a file.
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    tmp.replace(path)
+    return path
+
+
+def load(path=DEFAULT_WEIGHTS) -> Network:
+    path = Path(path)
+
+    def fail(problem):
+        raise WeightsFileError(f"weights file {path}: {problem}")
+
+    if not path.is_file():
+        fail("no such file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            files = {name: npz[name] for name in npz.files}
+    except (zipfile.BadZipFile, EOFError) as exc:
+        fail(f"not a complete .npz archive (truncated or corrupt: {exc})")
+    except ValueError as exc:
+        fail(f"not an .npz archive of plain arrays ({exc})")
+    except (OSError, KeyError, zipfile.LargeZipFile) as exc:
+        fail(f"cannot be read ({exc})")
+    except Exception as exc:  # zlib errors and friends from a damaged member
+        fail(f"corrupt data inside the archive ({type(exc).__name__}: {exc})")
+
+    for key in ("sizes", "activation", "meta"):
+        if key not in files:
+            fail(f"missing '{key}' (found: {', '.join(sorted(files)) or 'nothing'})")
+    sizes = files["sizes"]
+    if sizes.ndim != 1 or not np.issubdtype(sizes.dtype, np.integer) or not 2 <= sizes.size <= MAX_LAYERS + 1:
+        fail(f"'sizes' must be a short list of whole numbers, got {sizes.dtype} {sizes.shape}")
+    sizes = [int(n) for n in sizes]
+    if min(sizes) < 1 or sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > MAX_PARAMS:
+        fail(f"implausible layer sizes {sizes}")
+    activation = str(files["activation"])
+    if activation != ACTIVATION:
+        fail(f"activation '{activation}' is not supported (only '{ACTIVATION}')")
+    try:
+        meta = json.loads(str(files["meta"]))
+        if not isinstance(meta, dict):
+            raise ValueError("not an object")
+    except ValueError as exc:
+        fail(f"'meta' is not a JSON object ({exc})")
+
+    weights, biases = [], []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        for name, shape in ((f"W{i}", (n_out, n_in)), (f"b{i}", (n_out,))):
+            arr = files.get(name)
+            if arr is None:
+                fail(f"missing '{name}' for layer sizes {sizes}")
+            if arr.shape != shape:
+                fail(f"'{name}' has shape {arr.shape}, expected {shape} for layer sizes {sizes}")
+            if not np.issubdtype(arr.dtype, np.floating):
+                fail(f"'{name}' has dtype {arr.dtype}, expected float32")
+            if not np.all(np.isfinite(arr)):
+                fail(f"'{name}' contains NaN or infinite values")
+            (weights if name[0] == "W" else biases).append(arr.astype(DTYPE))
+    return Network(weights, biases, meta=meta)
