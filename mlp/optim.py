@@ -1,0 +1,46 @@
+"""Optimizers that update the flat parameter vector (see backprop.FlatParams) in place."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class Optimizer:
+    """SGD, SGD with momentum, or Adam, updating the flat parameter vector in place."""
+
+    def __init__(self, kind, params, weight_decay=0.0):
+        if kind not in ("sgd", "momentum", "adam"):
+            raise ValueError(f"unknown optimizer '{kind}'")
+        self.kind, self.theta, self.decay = kind, params.flat, weight_decay
+        self.m = np.zeros_like(self.theta)
+        self.v = np.zeros_like(self.theta)
+        self.tmp = np.zeros_like(self.theta)
+        self.t = 0
+
+    def step(self, grad, lr):
+        g = grad.flat
+        if self.decay:
+            g += self.decay * self.theta
+        if self.kind == "sgd":
+            np.multiply(g, lr, out=self.tmp)
+            self.theta -= self.tmp
+            return
+        if self.kind == "momentum":
+            self.m *= 0.9
+            self.m += g
+            np.multiply(self.m, lr, out=self.tmp)
+            self.theta -= self.tmp
+            return
+        self.t += 1
+        b1, b2 = 0.9, 0.999
+        self.m *= b1
+        self.m += (1 - b1) * g
+        self.v *= b2
+        np.multiply(g, g, out=self.tmp)
+        self.tmp *= 1 - b2
+        self.v += self.tmp
+        step = lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        np.sqrt(self.v, out=self.tmp)
+        self.tmp += 1e-8
+        np.divide(self.m, self.tmp, out=self.tmp)
+        self.tmp *= step
+        self.theta -= self.tmp
