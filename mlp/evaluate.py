@@ -1,0 +1,92 @@
+"""Score a weights file on the 10,000 MNIST test images.
+
+    python -m mlp.evaluate --data ../shared/data/mnist [--weights mlp/weights/mnist_784_16_16_10.npz]
+
+Prints the accuracy of every digit, the confusion matrix (rows: true digit,
+columns: predicted digit) and, as its last line,
+``test accuracy: 0.XXXX (N/10000)``. A missing data folder or an unusable
+weights file is one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+from . import mnist, weights_io
+
+N_CLASSES = 10
+
+
+def confusion_matrix(labels, predicted, n_classes=N_CLASSES):
+    """(n_classes, n_classes) counts: row = true class, column = predicted class."""
+    labels = np.asarray(labels, dtype=np.int64)
+    predicted = np.asarray(predicted, dtype=np.int64)
+    return np.bincount(labels * n_classes + predicted, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+def evaluate(network, images, labels, batch=10_000):
+    """The confusion matrix of ``network`` on ``images`` (N, 784) with true ``labels``."""
+    predicted = np.concatenate([network.predict(images[i:i + batch]) for i in range(0, len(images), batch)]) \
+        if len(images) else np.zeros(0, dtype=np.int64)
+    return confusion_matrix(labels, predicted)
+
+
+def report(cm) -> str:
+    """Per-digit accuracy, the aligned confusion matrix, and the final accuracy line."""
+    n = cm.shape[0]
+    total = int(cm.sum())
+    correct = int(np.trace(cm))
+    per_class = cm.sum(axis=1)
+    lines = ["per-digit accuracy:"]
+    for d in range(n):
+        acc = cm[d, d] / per_class[d] if per_class[d] else float("nan")
+        lines.append(f"  {d}: {acc:.4f} ({cm[d, d]}/{per_class[d]})")
+    width = max(len(str(int(cm.max()))), 4) if cm.size else 4
+    lines.append("")
+    lines.append("confusion matrix (rows: true digit, columns: predicted digit):")
+    lines.append("true\\pred " + " ".join(f"{d:>{width}}" for d in range(n)))
+    for d in range(n):
+        lines.append(f"{d:>9} " + " ".join(f"{int(v):>{width}}" for v in cm[d]))
+    lines.append("")
+    acc = correct / total if total else 0.0
+    lines.append(f"test accuracy: {acc:.4f} ({correct}/{total})")
+    return "\n".join(lines)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m mlp.evaluate", description=__doc__.splitlines()[0])
+    p.add_argument("--data", help=f"folder with the MNIST IDX files (default ${mnist.ENV_VAR} or {mnist.DEFAULT_DIR})")
+    p.add_argument("--weights", default=str(weights_io.DEFAULT_WEIGHTS),
+                   help="weights file to score (default: the shipped one)")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    folder = mnist.data_dir(args.data)
+    try:
+        if not folder.is_dir():
+            raise mnist.MnistError(f"MNIST data folder not found: {folder} "
+                                   f"(set --data or ${mnist.ENV_VAR} to the folder holding the four IDX files)")
+        images, labels = mnist.load_split(folder, "test")
+        network = weights_io.load(args.weights)
+        if network.sizes[0] != images.shape[1]:
+            raise weights_io.WeightsFileError(
+                f"weights file {args.weights}: takes {network.sizes[0]} inputs, MNIST images have {images.shape[1]}")
+        if network.sizes[-1] != N_CLASSES:
+            raise weights_io.WeightsFileError(
+                f"weights file {args.weights}: has {network.sizes[-1]} outputs, expected {N_CLASSES} digits")
+    except (mnist.MnistError, weights_io.WeightsFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"weights: {args.weights} (sizes {'-'.join(map(str, network.sizes))}, {network.n_params} parameters)")
+    print(f"data: {folder} ({len(labels)} test images)")
+    print()
+    print(report(evaluate(network, images, labels)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The JSON API through Flask's test client, with the shipped network."""
+import base64
+
+import numpy as np
+from PIL import Image
+
+from mlp import weights_io
+
+
+def predict(client, pixels):
+    response = client.post("/api/predict", json={"pixels": [float(v) for v in np.ravel(pixels)]})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def shrink_into_corner(image, size=14, top=1, left=13):
+    """An MNIST digit drawn small and off-centre, as a person might."""
+    small = Image.fromarray(image.reshape(28, 28), mode="F").resize((size, size), Image.Resampling.BILINEAR)
+    grid = np.zeros((28, 28), dtype=np.float32)
+    grid[top:top + size, left:left + size] = np.clip(np.asarray(small), 0, 1)
+    return grid
+
+
+def test_reply_has_every_layer(client, mnist_test):
+    images, labels = mnist_test
+    reply = predict(client, images[0])
+    assert [len(a) for a in reply["activations"]] == [784, 16, 16, 10]
+    assert [len(z) for z in reply["weighted_sums"]] == [16, 16, 10]
+    assert all(0.0 <= v <= 1.0 for layer in reply["activations"] for v in layer)
+    assert abs(sum(reply["probabilities"]) - 1.0) < 1e-4
+    assert reply["prediction"] == int(np.argmax(reply["activations"][-1])) == int(np.argmax(reply["probabilities"]))
+    assert reply["empty"] is False
+
+
+def test_mnist_digits_are_read_and_left_as_they_are(client, mnist_test):
+    images, labels = mnist_test
+    for image, label in zip(images[:20], labels[:20]):
+        reply = predict(client, image)
+        # An MNIST digit is already normalized: the network sees it unchanged.
+        assert np.abs(np.array(reply["activations"][0]) - image).max() < 1e-4
+    correct = sum(predict(client, im)["prediction"] == lab for im, lab in zip(images[:200], labels[:200]))
+    assert correct >= 185
+
+
+def test_small_digit_in_a_corner_is_seen_like_the_centred_one(client, mnist_test):
+    images, labels = mnist_test
+    same, diffs = 0, []
+    for image, label in zip(images[:100], labels[:100]):
+        centred = predict(client, image)
+        cornered = predict(client, shrink_into_corner(image))
+        same += cornered["prediction"] == centred["prediction"]
+        diffs.append(np.abs(np.array(cornered["activations"][0]) - np.array(centred["activations"][0])).mean())
+    assert same >= 90, f"only {same}/100 small corner digits got the centred digit's answer"
+    assert np.mean(diffs) < 0.08
+
+
+def test_empty_drawing_has_a_defined_answer(client):
+    reply = predict(client, np.zeros(784))
+    assert reply["empty"] is True and reply["prediction"] is None
+    assert [len(a) for a in reply["activations"]] == [784, 16, 16, 10]
+    assert abs(sum(reply["probabilities"]) - 1.0) < 1e-4
+
+
+def test_network_route_gives_the_loaded_weights(client, app):
+    response = client.get("/api/network")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["sizes"] == [784, 16, 16, 10] and body["n_params"] == 13002
+    network = weights_io.load(app.config["WEIGHTS"])
+    for layer, w, b in zip(body["layers"], network.weights, network.biases):
+        decoded = np.frombuffer(base64.b64decode(layer["weights"]), dtype="<f4").reshape(layer["shape"])
+        np.testing.assert_array_equal(decoded, w)
+        np.testing.assert_allclose(layer["biases"], b, atol=1e-6)
+    assert "max-age" in response.headers["Cache-Control"]
+    again = client.get("/api/network", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_page_shows_the_video_facts(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "784 → 16 → 16 → 10" in html and "13,002" in html
