@@ -104,10 +104,20 @@ def create_app(config=None):
     return app
 
 
-if __name__ == "__main__":
+def create_app_or_exit(config=None):
+    """The app, or one clear line on stderr and exit status 1 when the weights cannot be used.
+
+    Used by ``python app.py`` and by gunicorn (``'app:create_app_or_exit()'``), so
+    a bad weights file stops the server at start-up instead of serving 500s.
+    """
     try:
-        application = create_app()
+        return create_app(config)
     except weights_io.WeightsFileError as exc:
-        sys.exit(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    application = create_app_or_exit()
     application.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")),
                     debug=os.environ.get("FLASK_DEBUG") == "1")
