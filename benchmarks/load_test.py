@@ -1,0 +1,172 @@
+"""Bounded load test of the production server (gunicorn) on 127.0.0.1.
+
+    python3 benchmarks/load_test.py --requests 20000 --clients 16
+
+Starts gunicorn exactly as the README says, sends a fixed number of requests
+from many concurrent keep-alive clients, and prints the error count (must be
+0), throughput, p50/p99 latency, and the server's memory (RSS of master and
+workers) before and after. With --compare it also measures /healthz under the
+same load and prints the ratio predict/healthz (issue: >= 0.8).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "30", "--preload"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port):
+    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}", "app:create_app_or_exit()"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start within 60 s")
+
+
+def tree_rss_mib(pid):
+    """RSS of a process and its children, in MiB (Linux /proc)."""
+    pids, total = [pid], 0
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                if int((p / "stat").read_text().split(") ")[1].split()[1]) == pid:
+                    pids.append(int(p.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def drawing_bodies(count=50, seed=0):
+    """A few plausible drawings (random strokes) so the server does real work."""
+    rng = random.Random(seed)
+    bodies = []
+    for _ in range(count):
+        grid = [0.0] * 784
+        r, c = rng.randrange(4, 24), rng.randrange(4, 24)
+        for _ in range(rng.randrange(20, 120)):
+            r = min(27, max(0, r + rng.choice((-1, 0, 1))))
+            c = min(27, max(0, c + rng.choice((-1, 0, 1))))
+            grid[r * 28 + c] = round(rng.uniform(0.5, 1.0), 3)
+        bodies.append(json.dumps({"pixels": grid}).encode())
+    return bodies
+
+
+def run_load(port, path, total, clients, bodies=None):
+    """(latencies in s, error count, wall seconds) for `total` requests from `clients` threads."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    counter = iter(range(total))
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            t0 = time.perf_counter()
+            try:
+                if bodies:
+                    conn.request("POST", path, body=bodies[i % len(bodies)], headers={"Content-Type": "application/json"})
+                else:
+                    conn.request("GET", path)
+                response = conn.getresponse()
+                payload = response.read()
+                ok = response.status == 200 and payload[:1] == b"{"
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append(time.perf_counter() - t0)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(latencies), errors[0], time.perf_counter() - started
+
+
+def percentile(sorted_values, q):
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))] if sorted_values else float("nan")
+
+
+def report(name, latencies, errors, seconds):
+    rate = len(latencies) / seconds
+    print(f"{name}: {len(latencies)} requests, {errors} errors, {rate:.0f} req/s, "
+          f"p50 {1000 * percentile(latencies, 0.5):.1f} ms, p99 {1000 * percentile(latencies, 0.99):.1f} ms")
+    return rate
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--requests", type=int, default=20000)
+    p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--compare", action="store_true", help="also load /healthz and print the predict/healthz ratio")
+    args = p.parse_args(argv)
+    port = free_port()
+    server = start_server(port)
+    try:
+        bodies = drawing_bodies()
+        run_load(port, "/api/predict", min(200, args.requests), args.clients, bodies)  # warm up
+        before = tree_rss_mib(server.pid)
+        lat, errors, secs = run_load(port, "/api/predict", args.requests, args.clients, bodies)
+        after = tree_rss_mib(server.pid)
+        predict_rate = report("/api/predict", lat, errors, secs)
+        print(f"server memory: {before:.1f} MiB before, {after:.1f} MiB after ({after - before:+.1f} MiB)")
+        total_errors = errors
+        if args.compare:
+            lat, errors, secs = run_load(port, "/healthz", args.requests, args.clients)
+            health_rate = report("/healthz", lat, errors, secs)
+            total_errors += errors
+            print(f"ratio predict/healthz: {predict_rate / health_rate:.2f}")
+        print(f"errors: {total_errors}")
+        return 1 if total_errors else 0
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
