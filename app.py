@@ -13,10 +13,10 @@ import os
 import sys
 
 import numpy as np
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from mlp import weights_io
+from mlp import preview, sharelink, weights_io
 from mlp.inference import infer
 from mlp.inputs import InputError, parse_json, pixels_from_request
 
@@ -61,10 +61,46 @@ def create_app(config=None):
     network_json = network_payload(network)
     network_etag = hashlib.sha256(repr(network_json).encode()).hexdigest()[:16]
 
+    def shared_drawing():
+        """(code, pixels) from the ?d= of a share link; a bad link is a LinkError."""
+        code = request.args.get("d", "")
+        return code, sharelink.decode(code)
+
     @app.get("/")
     def index():
+        og = None
+        if "d" in request.args:
+            try:
+                code, pixels = shared_drawing()
+                answer = infer(network, pixels)["prediction"]
+                og = {"image": url_for("preview_png", d=code, _external=True),
+                      "title": "A digit drawn for a neural network" if answer is None
+                      else f"The neural network reads this drawing as {answer}"}
+            except sharelink.LinkError:
+                pass  # the page itself tells the person, in their language
         return render_template("index.html", sizes=network.sizes, n_params=network.n_params,
-                               test_accuracy=network.meta.get("test_accuracy"))
+                               test_accuracy=network.meta.get("test_accuracy"), og=og)
+
+    @app.get("/api/share")
+    def share_decode():
+        try:
+            code, pixels = shared_drawing()
+        except sharelink.LinkError as exc:
+            return jsonify(error=str(exc)), 400
+        return jsonify(code=code, pixels=np.round(pixels.astype(np.float64), 6).tolist())
+
+    @app.get("/preview.png")
+    def preview_png():
+        try:
+            _, pixels = shared_drawing()
+        except sharelink.LinkError as exc:
+            return jsonify(error=str(exc)), 400
+        reply = infer(network, pixels)
+        response = app.response_class(preview.render(reply["activations"][0], reply["prediction"],
+                                                     reply["probabilities"]), mimetype="image/png")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400  # the picture of a link never changes
+        return response
 
     @app.post("/api/predict")
     def predict():

@@ -1,0 +1,94 @@
+"""The drawing in a share link: a 28x28 grid at the page's precision (k/255), in a short string.
+
+Format version 1, ``"1" + base64url(payload)`` with no padding, where payload is
+- the grid, row by row, as bytes: a pixel 1..255 is one byte; a run of 1..255
+  background (0) pixels is two bytes, 0x00 and the run length;
+- then the CRC-32 of the 784 pixel bytes, big-endian (catches truncated or
+  edited links).
+A typical digit (~150 inked pixels) takes about 300 characters. The first
+character is the version, so links made today still open when a later
+format is added. static/js/sharelink.js is the same codec for the browser.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import zlib
+
+import numpy as np
+
+VERSION = "1"
+N_PIXELS = 784
+MAX_LENGTH = 4096  # the longest possible v1 link is ~2,100 characters
+_ALPHABET = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+class LinkError(ValueError):
+    """A share link that cannot be opened; ``str()`` says why, for people."""
+
+
+def quantize(pixels) -> np.ndarray:
+    """Values in [0, 1] to the bytes 0..255 the page and the links use."""
+    return np.round(np.clip(np.asarray(pixels, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8).reshape(-1)
+
+
+def encode(pixels) -> str:
+    levels = quantize(pixels)
+    if levels.size != N_PIXELS:
+        raise ValueError(f"a drawing has {N_PIXELS} pixels, got {levels.size}")
+    out = bytearray()
+    run = 0
+    for v in levels.tolist():  # 784 values: a short loop, once per shared drawing
+        if v == 0:
+            run += 1
+            if run == 255:
+                out += bytes((0, run))
+                run = 0
+            continue
+        if run:
+            out += bytes((0, run))
+            run = 0
+        out.append(v)
+    if run:
+        out += bytes((0, run))
+    out += zlib.crc32(levels.tobytes()).to_bytes(4, "big")
+    return VERSION + base64.urlsafe_b64encode(bytes(out)).decode("ascii").rstrip("=")
+
+
+def decode(code) -> np.ndarray:
+    """The 784 pixel values (float32, k/255) of a link, or a LinkError saying what is wrong."""
+    if not isinstance(code, str) or not code:
+        raise LinkError("the link holds no drawing")
+    if len(code) > MAX_LENGTH:
+        raise LinkError(f"the link is too long ({len(code)} characters) to be a drawing")
+    if not _ALPHABET.match(code):
+        raise LinkError("the link has characters a drawing link never has")
+    if code[0] != VERSION:
+        raise LinkError(f"the link's format version '{code[0]}' is unknown to this version of the app")
+    body = code[1:]
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        raise LinkError("the link is cut short or damaged (not valid base64)") from None
+    if len(raw) < 4:
+        raise LinkError("the link is cut short")
+    payload, checksum = raw[:-4], int.from_bytes(raw[-4:], "big")
+    levels = bytearray()
+    i = 0
+    while i < len(payload):
+        if payload[i] == 0:
+            if i + 1 >= len(payload) or payload[i + 1] == 0:
+                raise LinkError("the link is cut short or damaged (broken run of background)")
+            levels += bytes(payload[i + 1])
+            i += 2
+        else:
+            levels.append(payload[i])
+            i += 1
+        if len(levels) > N_PIXELS:
+            raise LinkError("the link holds more than 28x28 pixels")
+    if len(levels) != N_PIXELS:
+        raise LinkError(f"the link is cut short or damaged ({len(levels)} of {N_PIXELS} pixels)")
+    if zlib.crc32(bytes(levels)) != checksum:
+        raise LinkError("the link was changed or damaged (its checksum does not match)")
+    return np.frombuffer(bytes(levels), dtype=np.uint8).astype(np.float32) / 255.0
