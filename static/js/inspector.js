@@ -1,0 +1,113 @@
+// The neuron inspector: for one neuron, its incoming weights as a picture,
+// its bias, the weighted sum z = w·a + b with the live numbers, σ(z) on the
+// sigmoid curve, and what this drawing contributes (weight × input).
+
+import { drawSignedGrid } from './weight_image.js';
+import { drawSigmoid } from './sigmoid_plot.js';
+import { num, signed } from './format.js';
+
+const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
+
+/** A layer's inputs laid out as a square grid when they are one (784 -> 28x28, 16 -> 4x4). */
+function gridShape(n) {
+  const side = Math.round(Math.sqrt(n));
+  return side * side === n ? [side, side] : [1, n];
+}
+
+export class Inspector {
+  constructor(root, { sizes, onClose }) {
+    this.root = root;
+    this.sizes = sizes;
+    this.onClose = onClose;
+    this.net = null;
+    this.reply = null;
+    this.sel = null;
+    this.opener = null;
+    const $ = (sel) => root.querySelector(sel);
+    this.el = {
+      title: $('[data-testid="inspector-title"]'),
+      close: $('[data-testid="inspector-close"]'),
+      weights: $('[data-testid="weight-image"]'),
+      contrib: $('[data-testid="contribution-image"]'),
+      from: $('[data-field="from"]'),
+      wa: $('[data-field="wa"]'),
+      bias: $('[data-field="bias"]'),
+      z: $('[data-field="z"]'),
+      a: $('[data-field="a"]'),
+      sigmoid: $('[data-testid="sigmoid"]'),
+      note: $('[data-testid="bias-note"]'),
+    };
+    this.el.close.addEventListener('click', () => this.close());
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.isOpen) this.close();
+    });
+    // The panel's canvases follow its size (it is a column on a desktop, a sheet on a phone).
+    new ResizeObserver(() => this.#render()).observe(root);
+  }
+
+  get isOpen() { return !this.root.hidden; }
+
+  setNetwork(net) {
+    this.net = net;
+    this.#render();
+  }
+
+  open(sel, opener) {
+    this.sel = sel;
+    this.opener = opener || null;
+    this.root.hidden = false;
+    this.#render();
+  }
+
+  close() {
+    if (!this.isOpen) return;
+    const hadFocus = this.root.contains(document.activeElement);
+    this.root.hidden = true;
+    this.sel = null;
+    if (hadFocus && this.opener) this.opener.focus(); // keep the keyboard user where they were
+    this.onClose();
+  }
+
+  /** The newest reply: the inspector follows the drawing live. */
+  update(reply) {
+    this.reply = reply;
+    if (this.isOpen) this.#render();
+  }
+
+  #render() {
+    if (!this.isOpen || !this.sel) return;
+    const { layer, index } = this.sel;
+    const last = layer === this.sizes.length - 1;
+    this.el.title.textContent = last
+      ? `Output neuron for the digit ${index}`
+      : `Hidden layer ${layer} · neuron ${index + 1}`;
+    const nIn = this.sizes[layer - 1];
+    const [rows, cols] = gridShape(nIn);
+    this.el.from.textContent = layer === 1
+      ? `from the ${nIn} input pixels`
+      : `from hidden layer ${layer - 1}'s ${nIn} neurons`;
+    if (!this.net) return;
+
+    const { weights, biases } = this.net.layers[layer - 1];
+    const w = weights.subarray(index * nIn, (index + 1) * nIn);
+    const b = biases[index];
+    drawSignedGrid(this.el.weights, w, rows, cols);
+
+    const r = this.reply;
+    const prev = r ? r.activations[layer - 1] : null;
+    const contrib = Float32Array.from(w, (wi, i) => (prev ? wi * prev[i] : 0));
+    drawSignedGrid(this.el.contrib, contrib, rows, cols);
+
+    const z = r ? r.weighted_sums[layer - 1][index] : NaN;
+    const a = r ? r.activations[layer][index] : NaN;
+    // w·a from the server's z, so the equation on screen adds up exactly.
+    this.el.wa.textContent = num(z - b);
+    this.el.bias.textContent = signed(b);
+    this.el.z.textContent = num(z);
+    this.el.a.textContent = num(a, 3);
+    drawSigmoid(this.el.sigmoid, z, FONT);
+    this.el.note.textContent = b < 0
+      ? `The bias is the threshold: with b = ${num(b)}, the weighted sum w·a must pass ${num(-b)} before this neuron lights up (σ(z) passes ½ when z passes 0).`
+      : `The bias is the threshold: with b = ${signed(b)}, this neuron is lit unless w·a falls below ${num(-b)} (σ(z) passes ½ when z passes 0).`;
+  }
+}

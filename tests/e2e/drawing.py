@@ -1,0 +1,77 @@
+"""Drawing digits on the pad with the mouse, the way a person would.
+
+Shapes are lists of strokes; a stroke is a list of (x, y) points given as
+fractions of the pad's side (0,0 = top left). ``draw`` maps them into a box
+on the pad, so the same digit can be drawn big, small or off-centre.
+"""
+from __future__ import annotations
+
+import math
+
+from playwright.sync_api import expect
+
+
+def _arc(cx, cy, rx, ry, start_deg, end_deg, n=24):
+    pts = []
+    for i in range(n + 1):
+        t = math.radians(start_deg + (end_deg - start_deg) * i / n)
+        pts.append((cx + rx * math.cos(t), cy + ry * math.sin(t)))
+    return pts
+
+
+# Each digit as a person might write it, in a unit box (0..1 both ways).
+DIGITS = {
+    "0": [_arc(0.5, 0.5, 0.3, 0.45, -90, 275, 40)],
+    "1": [[(0.52, 0.05), (0.5, 0.95)]],
+    "2": [_arc(0.5, 0.3, 0.3, 0.25, 200, 380, 18)[:-4] + [(0.72, 0.45), (0.2, 0.92), (0.85, 0.92)]],
+    "3": [_arc(0.48, 0.28, 0.28, 0.23, 210, 450, 20) + _arc(0.48, 0.72, 0.3, 0.23, 270, 510, 20)],
+    "4": [[(0.55, 0.05), (0.15, 0.62), (0.88, 0.62)], [(0.66, 0.3), (0.66, 0.97)]],
+    "5": [[(0.78, 0.07), (0.3, 0.07), (0.25, 0.45)] + _arc(0.5, 0.67, 0.3, 0.27, 235, 480, 22)],
+    "6": [[(0.68, 0.06), (0.42, 0.3)] + _arc(0.5, 0.7, 0.3, 0.26, 200, 555, 32)],
+    "7": [[(0.12, 0.08), (0.88, 0.08)], [(0.88, 0.08), (0.42, 0.95)]],
+    "8": [_arc(0.5, 0.27, 0.25, 0.22, 90, 450, 28)[:-1] + _arc(0.5, 0.72, 0.3, 0.24, -90, 270, 30)],
+    "9": [_arc(0.5, 0.3, 0.3, 0.25, 0, 360, 30) + [(0.8, 0.3), (0.72, 0.95)]],
+}
+
+
+def pad_box(page):
+    return page.get_by_test_id("pad").bounding_box()
+
+
+def draw(page, strokes, region=(0.15, 0.1, 0.85, 0.9), steps=4):
+    """Draw ``strokes`` (unit-box points) into ``region`` = (x0, y0, x1, y1), fractions of the pad."""
+    box = pad_box(page)
+    x0, y0, x1, y1 = region
+
+    def to_page(p):
+        return (box["x"] + (x0 + p[0] * (x1 - x0)) * box["width"],
+                box["y"] + (y0 + p[1] * (y1 - y0)) * box["height"])
+
+    for stroke in strokes:
+        pts = [to_page(p) for p in stroke]
+        page.mouse.move(*pts[0])
+        page.mouse.down()
+        for p in pts[1:]:
+            page.mouse.move(*p, steps=steps)
+        page.mouse.up()
+
+
+def draw_digit(page, digit, region=(0.15, 0.1, 0.85, 0.9), steps=4):
+    draw(page, DIGITS[str(digit)], region, steps)
+
+
+def settle(page):
+    """Wait until the newest drawing's reply is on screen (no sleeps: the page says when)."""
+    # expect() rather than a JS predicate: the page's CSP forbids eval, which string predicates use.
+    expect(page.locator("body")).to_have_attribute("data-live", "idle")
+
+
+def answer(page):
+    settle(page)
+    return page.get_by_test_id("prediction").text_content()
+
+
+def input_grid(page):
+    settle(page)
+    text = page.get_by_test_id("input-grid").text_content()
+    return [float(v) for v in text.split(",")] if text else []
