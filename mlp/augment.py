@@ -27,6 +27,8 @@ class Strength:
 
 
 NONE = Strength(0, 0, 0, 0, 0, 0)
+MILD = Strength(rotate_deg=8.0, shear=0.1, scale=0.08, shift_px=1.0, thickness=0.5, saturate=0.4)
+PRESETS = {"none": NONE, "mild": MILD, "default": Strength()}
 
 
 def _affine(images, rng, s: Strength):

@@ -38,7 +38,8 @@ class Config:
     optimizer: str = "adam"       # sgd | momentum | adam
     loss: str = "cross_entropy"
     seed: int = 0
-    augment: str = "default"      # none | default
+    augment: str = "default"      # a preset of augment.PRESETS
+    augment_fraction: float = 1.0  # share of each epoch's images that are distorted
     standardize: bool = True
     val_size: int = 5000
     teacher: str | None = None
@@ -91,7 +92,10 @@ def epoch_inputs(images, labels, rng, cfg, teacher):
     order = rng.permutation(len(images))
     x = images[order]
     if cfg.augment != "none":
-        x = np.concatenate([aug.augment(x[i:i + 4096], rng) for i in range(0, len(x), 4096)])
+        strength = aug.PRESETS[cfg.augment]
+        distorted = np.concatenate([aug.augment(x[i:i + 4096], rng, strength) for i in range(0, len(x), 4096)])
+        keep_clean = rng.random(len(x)) >= cfg.augment_fraction
+        x = np.where(keep_clean[:, None], x, distorted)
     y = np.eye(10, dtype=np.float32)[labels[order]]
     if teacher is not None:
         soft = np.concatenate([softmax(teacher.forward(x[i:i + 4096], with_sums=True)[1][-1] / cfg.temperature)
@@ -172,7 +176,9 @@ def parse_args(argv=None):
     p.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default=d.optimizer)
     p.add_argument("--loss", choices=LOSSES, default=d.loss)
     p.add_argument("--seed", type=int, default=d.seed)
-    p.add_argument("--augment", choices=("none", "default"), default=d.augment)
+    p.add_argument("--augment", choices=tuple(aug.PRESETS), default=d.augment, help="distortion preset")
+    p.add_argument("--augment-fraction", type=float, default=d.augment_fraction,
+                   help="share of each epoch's images to distort (the rest stay clean)")
     p.add_argument("--no-standardize", dest="standardize", action="store_false")
     p.add_argument("--val-size", type=int, default=d.val_size)
     p.add_argument("--teacher", help="weights of a larger network to distil from")
@@ -187,7 +193,7 @@ def main(argv=None):
     args = parse_args(argv)
     cfg = Config(hidden=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                  schedule=args.schedule, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
-                 augment=args.augment, standardize=args.standardize, val_size=args.val_size,
+                 augment=args.augment, augment_fraction=args.augment_fraction, standardize=args.standardize, val_size=args.val_size,
                  teacher=args.teacher, temperature=args.temperature, distill_weight=args.distill_weight,
                  weight_decay=args.weight_decay)
     try:
@@ -205,7 +211,7 @@ def main(argv=None):
     meta = {
         "sizes": list(net.sizes), "activation": "sigmoid", "epochs": cfg.epochs, "batch_size": cfg.batch_size,
         "lr": cfg.lr, "schedule": cfg.schedule, "optimizer": cfg.optimizer, "loss": cfg.loss, "seed": cfg.seed,
-        "augmentation": cfg.augment, "standardized_then_folded": cfg.standardize,
+        "augmentation": cfg.augment, "augment_fraction": cfg.augment_fraction, "standardized_then_folded": cfg.standardize,
         "teacher": cfg.teacher, "temperature": cfg.temperature if cfg.teacher else None,
         "distill_weight": cfg.distill_weight if cfg.teacher else None,
         "validation_accuracy": history[-1].get("val_accuracy"), "test_accuracy": test_acc,
