@@ -9,7 +9,7 @@ export const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 export function drawSigmoid(canvas, z, font) {
   const { ctx, width: W, height: H } = fitCanvas(canvas);
   ctx.clearRect(0, 0, W, H);
-  const range = Math.max(6, Math.min(30, Math.ceil(Math.abs(z) + 1))); // keep the dot on the plot
+  const range = 8; // past ±8 the curve is flat: σ is 0 or 1 to three decimals
   const left = 22, right = 8, top = 8, bottom = 18;
   const X = (v) => left + ((v + range) / (2 * range)) * (W - left - right);
   const Y = (s) => top + (1 - s) * (H - top - bottom);
@@ -46,7 +46,9 @@ export function drawSigmoid(canvas, z, font) {
   ctx.stroke();
 
   if (!Number.isFinite(z)) return;
-  const x = X(z), y = Y(sigmoid(z));
+  const off = Math.abs(z) > range; // far past the flat end: pin the dot to the edge and say so
+  const zc = Math.max(-range, Math.min(range, z));
+  const x = X(zc), y = Y(sigmoid(z));
   ctx.setLineDash([3, 3]);
   ctx.strokeStyle = 'rgba(255, 215, 94, 0.6)';
   ctx.lineWidth = 1;
@@ -58,4 +60,12 @@ export function drawSigmoid(canvas, z, font) {
   ctx.arc(x, y, 4.5, 0, Math.PI * 2);
   ctx.fillStyle = HILITE;
   ctx.fill();
+  if (off) {
+    ctx.font = `11px ${font}`;
+    ctx.fillStyle = HILITE;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = z > 0 ? 'right' : 'left';
+    const label = z > 0 ? `z = ${z.toFixed(1)} →` : `← z = −${Math.abs(z).toFixed(1)}`;
+    ctx.fillText(label, z > 0 ? x - 10 : x + 10, y + (z > 0 ? 14 : -14));
+  }
 }
