@@ -14,6 +14,7 @@ export class Pad extends EventTarget {
     this.pointerId = null;
     this.rect = null;
     this.side = 0;
+    this.paintFrame = 0;
     this.#listen();
     new ResizeObserver(() => this.#resize()).observe(canvas);
     this.#resize();
@@ -70,7 +71,7 @@ export class Pad extends EventTarget {
       this.rect = c.getBoundingClientRect();           // once per stroke: no layout reads per move
       const p = this.#point(e);
       this.strokes.push([p]);
-      this.#paintSegment(p, p);
+      this.#requestPaint();
       this.#emit('ink');
     });
     c.addEventListener('pointermove', (e) => {
@@ -84,10 +85,12 @@ export class Pad extends EventTarget {
         const last = stroke[stroke.length - 1];
         if (Math.hypot(p.x - last.x, p.y - last.y) < MIN_STEP) continue;
         stroke.push(p);
-        this.#paintSegment(last, p);
         added = true;
       }
-      if (added) this.#emit('ink');
+      if (added) {
+        this.#requestPaint();
+        this.#emit('ink');
+      }
     });
     const end = (e) => {
       if (e.pointerId !== this.pointerId) return;
@@ -108,14 +111,14 @@ export class Pad extends EventTarget {
     ctx.shadowBlur = 0.02 * this.side;
   }
 
-  #paintSegment(a, b) {
-    const ctx = this.ctx, s = this.side;
-    this.#style();
-    ctx.beginPath();
-    ctx.moveTo(a.x * s, a.y * s);
-    // A zero-length segment is not stroked: nudge it so a tap leaves a dot.
-    ctx.lineTo(b.x * s + (a === b ? 0.01 : 0), b.y * s);
-    ctx.stroke();
+  // Repaint whole strokes, once per frame: painting segment by segment would
+  // stack the glow at every joint and show beads along the line.
+  #requestPaint() {
+    if (this.paintFrame) return;
+    this.paintFrame = requestAnimationFrame(() => {
+      this.paintFrame = 0;
+      this.#redraw();
+    });
   }
 
   #redraw() {

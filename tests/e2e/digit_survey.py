@@ -1,0 +1,102 @@
+"""Draw every digit many ways through the real page and report what the network reads.
+
+    python tests/e2e/digit_survey.py            # writes test-artifacts/digit_survey.txt
+
+Not a test (the network's weights change as it is retrained): a report of
+which natural drawings it misreads, with the 28x28 grid it saw for each miss,
+to compare with MNIST's digits (stroke width, size).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from drawing import ALTERNATES, DIGITS, answer, draw, input_grid, slanted  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "test-artifacts" / "digit_survey.txt"
+PLACES = {
+    "big": (0.15, 0.08, 0.85, 0.92),
+    "small centre": (0.42, 0.38, 0.58, 0.62),
+    "small top-left": (0.04, 0.04, 0.2, 0.28),
+    "small bottom-right": (0.78, 0.7, 0.95, 0.95),
+    "off-centre right": (0.45, 0.2, 0.95, 0.8),
+}
+
+
+def art(grid):
+    shades = " .:-=+*#%@"
+    return ["".join(shades[min(9, int(v * 10))] for v in grid[r * 28:(r + 1) * 28]) for r in range(28)]
+
+
+def cases():
+    for d in "0123456789":
+        for place, region in PLACES.items():
+            yield d, f"{d} {place}", DIGITS[d], region
+        yield d, f"{d} slanted", slanted(DIGITS[d]), PLACES["big"]
+    for name, strokes in ALTERNATES.items():
+        yield name[0], name, strokes, PLACES["big"]
+
+
+def main():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=dict(os.environ, PORT=str(port)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=5)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    sys.exit("app.py exited")
+                time.sleep(0.2)
+        lines, misses = [], []
+        with sync_playwright() as pw:
+            chromium = "/usr/bin/chromium"
+            browser = (pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+                       if Path(chromium).exists() else pw.chromium.launch())
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(url)
+            total = right = 0
+            for want, name, strokes, region in cases():
+                page.get_by_test_id("clear").click() if page.get_by_test_id("clear").is_enabled() else None
+                draw(page, strokes, region)
+                got = answer(page)
+                grid = input_grid(page)
+                probs = page.locator('[data-testid="probabilities"] .prob').evaluate_all(
+                    "els => els.map(e => e.getAttribute('aria-label'))")
+                total += 1
+                right += got == want
+                mark = "ok  " if got == want else "MISS"
+                lines.append(f"{mark} {name:28s} -> {got}   ({', '.join(p for p in probs if p and not p.endswith(' 0%'))})")
+                if got != want:
+                    misses.append((name, got, grid))
+            browser.close()
+        report = [f"{right}/{total} drawings read correctly", ""] + lines
+        for name, got, grid in misses:
+            ink = sum(grid)
+            rows = [r for r in range(28) if max(grid[r * 28:(r + 1) * 28]) > 0.1]
+            cols = [c for c in range(28) if max(grid[c::28]) > 0.1]
+            report += ["", f"{name} read as {got}: ink {ink:.0f}, box {len(rows)}x{len(cols)}"] + art(grid)
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        OUT.write_text("\n".join(report) + "\n")
+        print("\n".join(report[: 2 + len(lines)]))
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+if __name__ == "__main__":
+    main()
