@@ -33,6 +33,12 @@ def test_vertical_stroke_reads_as_1(page):
     expect(page.get_by_test_id("network")).to_have_attribute("data-prediction", "1")
 
 
+def test_reduced_motion_jumps_straight_to_the_answer(open_page):
+    page = open_page(reduced_motion="reduce")
+    draw(page, [[(0.5, 0.1), (0.5, 0.9)]])
+    assert answer(page) == "1"
+
+
 def test_ellipse_reads_as_0(page):
     draw_digit(page, 0)
     assert answer(page) == "0"
