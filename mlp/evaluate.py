@@ -70,8 +70,8 @@ def main(argv=None):
         if not folder.is_dir():
             raise mnist.MnistError(f"MNIST data folder not found: {folder} "
                                    f"(set --data or ${mnist.ENV_VAR} to the folder holding the four IDX files)")
+        network = weights_io.load(args.weights)  # before the data: the cheaper check first
         images, labels = mnist.load_split(folder, "test")
-        network = weights_io.load(args.weights)
         if network.sizes[0] != images.shape[1]:
             raise weights_io.WeightsFileError(
                 f"weights file {args.weights}: takes {network.sizes[0]} inputs, MNIST images have {images.shape[1]}")

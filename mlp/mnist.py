@@ -89,12 +89,13 @@ def read_idx(path, expected_magic, expected_tail=()) -> np.ndarray:
 def load_split(folder, split):
     """(images float32 (N, 784) in [0, 1], labels int64 (N,)) for 'train' or 'test'."""
     folder = data_dir(folder)
-    images = read_idx(folder / FILES[f"{split}_images"], IMAGES_MAGIC, (28, 28))
-    labels = read_idx(folder / FILES[f"{split}_labels"], LABELS_MAGIC)
+    images_path, labels_path = folder / FILES[f"{split}_images"], folder / FILES[f"{split}_labels"]
+    images = read_idx(images_path, IMAGES_MAGIC, (28, 28))
+    labels = read_idx(labels_path, LABELS_MAGIC)
     if len(images) != len(labels):
-        raise MnistError(f"{folder}: {len(images)} {split} images but {len(labels)} labels")
+        raise MnistError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
     if labels.size and labels.max() > 9:
-        raise MnistError(f"{folder}: {split} labels must be digits 0-9, found {labels.max()}")
+        raise MnistError(f"{labels_path}: labels must be digits 0-9, found {labels.max()}")
     return images.reshape(len(images), 784).astype(np.float32) / 255.0, labels.astype(np.int64)
 
 

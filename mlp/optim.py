@@ -19,7 +19,7 @@ class Optimizer:
     def step(self, grad, lr):
         g = grad.flat
         if self.decay:
-            g += self.decay * self.theta
+            g += np.multiply(self.theta, self.decay, out=self.tmp)
         if self.kind == "sgd":
             np.multiply(g, lr, out=self.tmp)
             self.theta -= self.tmp
@@ -33,7 +33,7 @@ class Optimizer:
         self.t += 1
         b1, b2 = 0.9, 0.999
         self.m *= b1
-        self.m += (1 - b1) * g
+        self.m += np.multiply(g, 1 - b1, out=self.tmp)
         self.v *= b2
         np.multiply(g, g, out=self.tmp)
         self.tmp *= 1 - b2

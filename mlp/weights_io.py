@@ -52,6 +52,13 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
     if not path.is_file():
         fail("no such file")
     try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        fail(f"cannot be read ({exc})")
+    if head[:2] != b"PK":  # else np.load would try to unpickle it and blame "pickled data"
+        fail("not an .npz archive (an .npz file is a zip archive; this one is not)" if head else "empty file")
+    try:
         with np.load(path, allow_pickle=False) as npz:
             files = {name: npz[name] for name in npz.files}
     except (zipfile.BadZipFile, EOFError) as exc:

@@ -1,0 +1,42 @@
+"""The benchmarks run (with tiny iteration counts) and print their figures."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NUMBER = r"[\d,]+(\.\d+)?"
+
+
+def run(script, *args):
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_train_speed_quick():
+    out = run("train_speed.py", "--quick")
+    assert re.search(rf"^ours: +{NUMBER} samples/s median, +{NUMBER} best", out, re.M), out
+    torch_line = re.search(rf"^pytorch: +{NUMBER} samples/s median", out, re.M)
+    if torch_line:
+        assert re.search(rf"^ratio ours/pytorch: {NUMBER}x \(medians\), {NUMBER}x \(best\)$", out, re.M), out
+    else:
+        assert "pytorch: not installed" in out, out
+    assert re.search(r"^time to 96% test accuracy: ", out, re.M), out
+
+
+def test_train_speed_random_data_without_torch():
+    out = run("train_speed.py", "--quick", "--random", "--no-torch", "--no-accuracy", "--optimizer", "sgd",
+              "--loss", "mse")
+    assert "random data" in out and "pytorch: skipped" in out
+    assert re.search(rf"^ours: +{NUMBER} samples/s", out, re.M), out
+    assert "time to" not in out
+
+
+def test_forward_pass_quick():
+    out = run("forward_pass.py", "--quick")
+    for name in ("one image", "batch of 10,000"):
+        assert re.search(rf"^ +{name} +{NUMBER} (us|ms) +{NUMBER} (us|ms) +{NUMBER}x$", out, re.M), out
+    assert re.search(rf"^batch throughput: Network.forward {NUMBER} images/s, simple loop {NUMBER} images/s$",
+                     out, re.M), out

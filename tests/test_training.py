@@ -1,0 +1,166 @@
+"""Training on a small real MNIST subset (6000 images, 3 epochs), reproducibility, distillation, and the augmentation it uses."""
+import numpy as np
+import pytest
+
+from mlp import augment as aug
+from mlp import mnist
+from mlp.network import Network
+from mlp.train import Config, train
+from mlp.weights_io import save
+
+N_TRAIN, N_TEST = 6000, 1000
+
+
+@pytest.fixture(scope="module")
+def subset():
+    folder = mnist.data_dir()
+    if not folder.is_dir():
+        pytest.fail(f"MNIST data folder {folder} is missing: put the four IDX files there or set ${mnist.ENV_VAR}")
+    # The first N_TRAIN training images, converted like load_split does (without converting all 60,000).
+    raw = mnist.read_idx(folder / mnist.FILES["train_images"], mnist.IMAGES_MAGIC, (28, 28))[:N_TRAIN]
+    y = mnist.read_idx(folder / mnist.FILES["train_labels"], mnist.LABELS_MAGIC)[:N_TRAIN].astype(np.int64)
+    x = raw.reshape(N_TRAIN, 784).astype(np.float32) / 255.0
+    tx, ty = mnist.load_split(folder, "test")
+    return x, y, tx[:N_TEST], ty[:N_TEST]
+
+
+def quiet(_line):
+    pass
+
+
+def config(**kw):
+    # A higher rate and smaller batches than the defaults: the 16-16 sigmoid network learns
+    # slowly at first, and this has to get far above chance in 3 short epochs.
+    return Config(**{"epochs": 3, "augment": "none", "seed": 0, "lr": 0.01, "batch_size": 16, **kw})
+
+
+@pytest.fixture(scope="module")
+def trained(subset):
+    x, y, tx, ty = subset
+    return train(config(), x, y, tx, ty, log=quiet, bar=False)
+
+
+def accuracy(net, x, y):
+    return float(np.mean(net.predict(x) == y))
+
+
+def test_short_run_learns(trained, subset):
+    net, history = trained
+    _, _, tx, ty = subset
+    assert net.sizes == (784, 16, 16, 10)
+    assert len(history) == 3
+    losses = [h["loss"] for h in history]
+    assert losses[0] > losses[-1], f"loss did not go down: {losses}"
+    assert losses[-1] < 0.8 * losses[0]
+    assert np.log(10) > losses[0]  # already below chance level within the first epoch
+    acc = accuracy(net, tx, ty)
+    assert acc > 0.80, f"only {acc:.3f} on {N_TEST} test images after 3 epochs"
+    assert history[-1]["val_accuracy"] == pytest.approx(acc)
+
+
+def test_trained_network_takes_raw_pixels(trained, subset):
+    """Standardization is folded into the first layer: raw [0, 1] pixels in, same answers as when training."""
+    net, _ = trained
+    x, y, _, _ = subset
+    assert accuracy(net, x, y) > 0.85  # training set, raw pixels
+
+
+def test_same_seed_same_weights(trained, subset):
+    x, y, tx, ty = subset
+    again, history = train(config(), x, y, tx, ty, log=quiet, bar=False)
+    net, first = trained
+    for a, b in zip(net.weights + net.biases, again.weights + again.biases):
+        np.testing.assert_array_equal(a, b)
+    assert [h["loss"] for h in history] == [h["loss"] for h in first]
+
+
+def test_other_seed_other_weights(trained, subset):
+    x, y, _, _ = subset
+    other, _ = train(config(epochs=1, seed=1), x, y, log=quiet, bar=False)
+    assert not np.array_equal(other.weights[0], trained[0].weights[0])
+
+
+@pytest.mark.parametrize("loss, optimizer", [("mse", "momentum"), ("cross_entropy", "sgd")])
+def test_other_losses_and_optimizers_run(subset, loss, optimizer):
+    x, y, _, _ = subset
+    net, history = train(config(epochs=2, loss=loss, optimizer=optimizer, lr=0.1 if optimizer != "adam" else 0.003),
+                         x[:1000], y[:1000], log=quiet, bar=False)
+    assert all(np.all(np.isfinite(w)) for w in net.weights)
+    assert history[-1]["loss"] < history[0]["loss"]
+
+
+def test_distillation_runs(trained, subset, tmp_path):
+    x, y, tx, ty = subset
+    teacher_path = save(trained[0], tmp_path / "teacher.npz")
+    student, history = train(config(epochs=2, teacher=str(teacher_path), temperature=2.0, distill_weight=0.5),
+                             x, y, tx, ty, log=quiet, bar=False)
+    assert all(np.all(np.isfinite(a)) for a in student.weights + student.biases)
+    assert history[-1]["loss"] < history[0]["loss"]
+    assert accuracy(student, tx, ty) > 0.7
+
+
+def test_log_lines_and_unknown_loss(subset):
+    x, y, tx, ty = subset
+    lines = []
+    train(config(epochs=1), x[:500], y[:500], tx[:100], ty[:100], log=lines.append, bar=False)
+    assert len(lines) == 1 and "validation accuracy" in lines[0]
+    with pytest.raises(ValueError, match="loss"):
+        train(config(loss="hinge"), x[:100], y[:100], log=quiet, bar=False)
+
+
+# --- augmentation ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def digits(subset):
+    return subset[0][:64]
+
+
+def test_augment_shape_dtype_range(digits):
+    out = aug.augment(digits, np.random.default_rng(0))
+    assert out.shape == digits.shape and out.dtype == np.float32
+    assert out.min() >= 0.0 and out.max() <= 1.0
+    assert np.all(np.isfinite(out))
+    assert not np.array_equal(out, digits)
+    # Distorted, still recognisably the same amount of ink (not wiped, not flooded).
+    ink_before, ink_after = digits.sum(axis=1), out.sum(axis=1)
+    assert np.all(ink_after > 0.4 * ink_before) and np.all(ink_after < 3.0 * ink_before)
+
+
+def test_augment_reproducible_with_same_seed(digits):
+    a = aug.augment(digits, np.random.default_rng(42))
+    b = aug.augment(digits, np.random.default_rng(42))
+    c = aug.augment(digits, np.random.default_rng(43))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_augment_none_leaves_images_unchanged(digits):
+    out = aug.augment(digits, np.random.default_rng(0), aug.NONE)
+    np.testing.assert_array_equal(out, digits)
+    assert out.shape == digits.shape and out.dtype == np.float32
+
+
+def test_augment_does_not_modify_its_input(digits):
+    keep = digits.copy()
+    aug.augment(digits, np.random.default_rng(0))
+    np.testing.assert_array_equal(digits, keep)
+
+
+def test_augment_keeps_digits_recognisable(trained, subset):
+    """A network trained on clean digits still reads most distorted ones: the distortions are mild."""
+    net, _ = trained
+    _, _, tx, ty = subset
+    clean = accuracy(net, tx, ty)
+    distorted = accuracy(net, aug.augment(tx, np.random.default_rng(0)), ty)
+    assert distorted > 0.5 * clean
+
+
+@pytest.mark.xfail(strict=True, reason="augment.py bug: an empty batch fails in _bilinear (reshape of size 0)")
+def test_augment_empty_batch():
+    out = aug.augment(np.zeros((0, 784), dtype=np.float32), np.random.default_rng(0))
+    assert out.shape == (0, 784)
+
+
+def test_random_network_is_near_chance(subset):
+    _, _, tx, ty = subset
+    assert accuracy(Network.random(seed=0), tx, ty) < 0.3

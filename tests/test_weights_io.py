@@ -1,0 +1,175 @@
+"""Weights files: save/load round trip, and a clear WeightsFileError naming the file for every kind of damage."""
+import json
+
+import numpy as np
+import pytest
+
+from mlp.network import Network
+from mlp.weights_io import WeightsFileError, load, save
+
+
+def arrays_of(net, meta=None):
+    """The arrays save() writes, for tests that damage one of them."""
+    arrays = {}
+    for i, (w, b) in enumerate(zip(net.weights, net.biases), start=1):
+        arrays[f"W{i}"], arrays[f"b{i}"] = w, b
+    arrays["sizes"] = np.array(net.sizes, dtype=np.int64)
+    arrays["activation"] = np.array("sigmoid")
+    arrays["meta"] = np.array(json.dumps(meta or {}))
+    return arrays
+
+
+def write_npz(path, arrays):
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    return path
+
+
+def expect_error(path, match):
+    with pytest.raises(WeightsFileError, match=match) as info:
+        load(path)
+    msg = str(info.value)
+    assert str(path) in msg, f"message does not name the file: {msg}"
+    assert "\n" not in msg
+    return msg
+
+
+@pytest.fixture()
+def net():
+    return Network.random(seed=5)
+
+
+def test_round_trip_keeps_weights_and_meta(tmp_path, net):
+    net.biases[1][...] = np.linspace(-1, 1, 16, dtype=np.float32)
+    meta = {"test_accuracy": 0.9712, "epochs": 30, "note": "ünïcode", "nested": {"a": [1, 2]}}
+    path = save(net, tmp_path / "sub" / "w.npz", meta)
+    assert path.is_file() and not list(path.parent.glob("*.tmp"))
+    back = load(path)
+    assert back.sizes == net.sizes and back.n_params == 13002
+    for a, b in zip(back.weights + back.biases, net.weights + net.biases):
+        assert a.dtype == np.float32
+        np.testing.assert_array_equal(a, b)
+    assert back.meta == meta
+    x = np.random.default_rng(0).random((3, 784), dtype=np.float32)
+    np.testing.assert_array_equal(back.forward(x)[-1], net.forward(x)[-1])
+
+
+def test_meta_of_the_network_is_merged(tmp_path, net):
+    net.meta["origin"] = "test"
+    back = load(save(net, tmp_path / "w.npz", {"extra": 1}))
+    assert back.meta == {"origin": "test", "extra": 1}
+
+
+def test_other_layer_sizes_round_trip(tmp_path):
+    small = Network.random(sizes=(784, 8, 10), seed=1)
+    back = load(save(small, tmp_path / "w.npz"))
+    assert back.sizes == (784, 8, 10)
+
+
+def test_save_replaces_an_existing_file(tmp_path, net):
+    path = tmp_path / "w.npz"
+    save(Network.random(seed=9), path)
+    save(net, path)
+    np.testing.assert_array_equal(load(path).weights[0], net.weights[0])
+
+
+def test_missing_path(tmp_path):
+    expect_error(tmp_path / "nope.npz", "no such file")
+    expect_error(tmp_path, "no such file")  # a folder is not a weights file
+
+
+def test_truncated_file(tmp_path, net):
+    path = save(net, tmp_path / "w.npz")
+    data = path.read_bytes()
+    for keep in (len(data) // 2, len(data) - 30, 10):
+        path.write_bytes(data[:keep])
+        expect_error(path, "truncated|corrupt|not an .npz")
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "w.npz"
+    path.write_bytes(b"")
+    expect_error(path, "empty|not an .npz")
+
+
+def test_random_bytes_are_not_a_zip(tmp_path):
+    path = tmp_path / "w.npz"
+    path.write_bytes(np.random.default_rng(0).bytes(4096))
+    msg = expect_error(path, "not an .npz")
+    assert "pickle" not in msg  # not "pickled data": it is simply not a zip archive
+
+
+def test_corrupted_member_data(tmp_path, net):
+    path = save(net, tmp_path / "w.npz")
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 200] = bytes(200)
+    path.write_bytes(bytes(data))
+    expect_error(path, "corrupt|not an .npz|cannot be read|shape|NaN")
+
+
+def test_nan_in_a_weight(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["W2"] = arrays["W2"].copy()
+    arrays["W2"][3, 4] = np.nan
+    expect_error(write_npz(tmp_path / "w.npz", arrays), "'W2' contains NaN")
+
+
+def test_infinity_in_a_bias(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["b3"] = arrays["b3"].copy()
+    arrays["b3"][0] = -np.inf
+    expect_error(write_npz(tmp_path / "w.npz", arrays), "'b3' contains NaN or infinite")
+
+
+def test_wrong_shapes(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["W1"] = arrays["W1"].T  # (784, 16) instead of (16, 784)
+    msg = expect_error(write_npz(tmp_path / "w.npz", arrays), "'W1' has shape")
+    assert "(784, 16)" in msg and "(16, 784)" in msg
+    arrays = arrays_of(net)
+    arrays["b2"] = np.zeros(17, dtype=np.float32)
+    expect_error(write_npz(tmp_path / "w2.npz", arrays), "'b2' has shape")
+    arrays = arrays_of(net)
+    arrays["sizes"] = np.array([784, 16, 10])
+    expect_error(write_npz(tmp_path / "w3.npz", arrays), "shape")
+
+
+@pytest.mark.parametrize("drop", ["W3", "b1", "sizes", "activation", "meta"])
+def test_missing_arrays(tmp_path, net, drop):
+    arrays = arrays_of(net)
+    del arrays[drop]
+    expect_error(write_npz(tmp_path / "w.npz", arrays), f"missing '{drop}'")
+
+
+def test_pickled_object_array(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["W1"] = np.array([[object()] * 784] * 16, dtype=object)
+    path = tmp_path / "w.npz"
+    np.savez(path, **arrays)  # np.savez pickles object arrays
+    expect_error(path, "plain arrays|pickle")
+
+
+def test_integer_weights_refused(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["W3"] = np.zeros((10, 16), dtype=np.int32)
+    expect_error(write_npz(tmp_path / "w.npz", arrays), "dtype")
+
+
+def test_wrong_activation_and_bad_meta(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["activation"] = np.array("relu")
+    expect_error(write_npz(tmp_path / "a.npz", arrays), "activation 'relu'")
+    arrays = arrays_of(net)
+    arrays["meta"] = np.array("{not json")
+    expect_error(write_npz(tmp_path / "m.npz", arrays), "'meta' is not a JSON object")
+    arrays["meta"] = np.array("[1, 2]")
+    expect_error(write_npz(tmp_path / "m2.npz", arrays), "'meta' is not a JSON object")
+
+
+def test_implausible_sizes(tmp_path, net):
+    arrays = arrays_of(net)
+    arrays["sizes"] = np.array([784, 0, 10])
+    expect_error(write_npz(tmp_path / "w.npz", arrays), "implausible")
+    arrays["sizes"] = np.array([784.0, 16.0, 16.0, 10.0])
+    expect_error(write_npz(tmp_path / "w2.npz", arrays), "whole numbers")
