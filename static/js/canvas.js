@@ -14,3 +14,12 @@ export function fitCanvas(canvas) {
   ctx.setTransform(w / Math.max(1, rect.width), 0, 0, h / Math.max(1, rect.height), 0, 0);
   return { ctx, width: rect.width, height: rect.height };
 }
+
+/** Call `callback` whenever devicePixelRatio changes (browser zoom, a window moved to another screen). */
+export function onPixelRatioChange(callback) {
+  const arm = () => {
+    const query = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    query.addEventListener('change', () => { callback(); arm(); }, { once: true });
+  };
+  arm();
+}

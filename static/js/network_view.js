@@ -6,7 +6,7 @@
 
 import { SIDE } from './grid.js';
 import { POS, NEG, GLOW, DARK, LIT, HILITE, rgba, mix } from './colors.js';
-import { fitCanvas } from './canvas.js';
+import { fitCanvas, onPixelRatioChange } from './canvas.js';
 
 const EASE_MS = 150;
 const LEVELS = 12;          // opacity buckets: lines are batched into few paths, so it stays fast
@@ -37,6 +37,7 @@ export class NetworkView {
     this.pixels.width = this.pixels.height = SIDE;
     this.#makeButtons();
     new ResizeObserver(() => this.#resize()).observe(canvas);
+    onPixelRatioChange(() => this.#resize());
   }
 
   setNetwork(net) {
@@ -119,7 +120,7 @@ export class NetworkView {
     const bottom = compact ? 24 : 34;             // room for the layer names
     const labelW = compact ? 24 : 40;             // room for the output digits
     const usable = H - top - bottom;
-    const g = Math.max(40, Math.min(usable * 0.6, W * 0.3)); // the input grid's side
+    const g = Math.max(40, Math.min(usable * 0.6, W * 0.33)); // the input grid's side
     const gx = compact ? 2 : 6;
     const gy = top + (usable - g) / 2;
     const start = gx + g, end = W - labelW;

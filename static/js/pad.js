@@ -2,6 +2,8 @@
 // not from the pad's pixels) and paints them, sharp on high-DPI screens.
 // Points are kept as fractions of the pad's side, so a resize keeps the drawing.
 
+import { onPixelRatioChange } from './canvas.js';
+
 const PEN = 0.05;         // pen width on the pad, as a fraction of its side
 const MIN_STEP = 0.002;   // ignore moves shorter than this: they add points, not shape
 
@@ -17,6 +19,7 @@ export class Pad extends EventTarget {
     this.paintFrame = 0;
     this.#listen();
     new ResizeObserver(() => this.#resize()).observe(canvas);
+    onPixelRatioChange(() => this.#resize()); // a sharper screen needs a bigger backing store
     this.#resize();
   }
 
@@ -96,6 +99,7 @@ export class Pad extends EventTarget {
       if (e.pointerId !== this.pointerId) return;
       this.pointerId = null;
     };
+    c.addEventListener('contextmenu', (e) => e.preventDefault()); // a long press draws, it does not open a menu
     c.addEventListener('pointerup', end);
     c.addEventListener('pointercancel', end);
     c.addEventListener('lostpointercapture', end);

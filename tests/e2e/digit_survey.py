@@ -1,6 +1,7 @@
 """Draw every digit many ways through the real page and report what the network reads.
 
     python tests/e2e/digit_survey.py            # writes test-artifacts/digit_survey.txt
+    MLP_WEIGHTS=runs/other.npz python tests/e2e/digit_survey.py test-artifacts/other.txt
 
 Not a test (the network's weights change as it is retrained): a report of
 which natural drawings it misreads, with the 28x28 grid it saw for each miss,
@@ -90,8 +91,9 @@ def main():
             rows = [r for r in range(28) if max(grid[r * 28:(r + 1) * 28]) > 0.1]
             cols = [c for c in range(28) if max(grid[c::28]) > 0.1]
             report += ["", f"{name} read as {got}: ink {ink:.0f}, box {len(rows)}x{len(cols)}"] + art(grid)
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text("\n".join(report) + "\n")
+        out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("\n".join(report) + "\n")
         print("\n".join(report[: 2 + len(lines)]))
     finally:
         proc.terminate()

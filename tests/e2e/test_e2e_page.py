@@ -62,6 +62,32 @@ def test_small_one_in_a_corner_still_reads_as_1(page):
     assert width <= 4
 
 
+def test_grid_is_mnist_shaped_from_vectors(page):
+    """The drawing -> 28x28 step on its own: box fitted to 20 px, centre of mass at (14, 14), k/255 values."""
+    out = page.evaluate("""async () => {
+      const { strokesToGrid } = await import('/static/js/grid.js');
+      const line = strokesToGrid([[{ x: 0.3, y: 0.1 }, { x: 0.3, y: 0.12 }]]);  // a tiny stroke, far off-centre
+      const dot = strokesToGrid([[{ x: 0.5, y: 0.5 }]], { minExtent: 0.004 });
+      const blank = strokesToGrid([]);
+      return { line, dot, blank };
+    }""")
+
+    def centre(grid):
+        total = sum(grid)
+        return (sum((i // 28) * v for i, v in enumerate(grid)) / total,
+                sum((i % 28) * v for i, v in enumerate(grid)) / total)
+
+    for name in ("line", "dot"):
+        grid = out[name]
+        assert len(grid) == 784 and all(0 <= v <= 1 for v in grid)
+        assert all(abs(v * 255 - round(v * 255)) < 1e-9 for v in grid), "each value is k/255"
+        cy, cx = centre(grid)
+        assert abs(cy - 14) <= 0.5 and abs(cx - 14) <= 0.5
+    assert ink_box(out["line"])[0] in (20, 21) and ink_box(out["line"])[1] <= 4
+    assert ink_box(out["dot"]) <= (4, 4)  # a dot stays a dot, it is not blown up to 20 px
+    assert out["blank"] == [0] * 784
+
+
 # ---- live updates, no button --------------------------------------------------------
 
 def test_prediction_updates_live_while_drawing(page):
