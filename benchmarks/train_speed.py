@@ -11,14 +11,17 @@ optimizer, with torch.set_num_threads equal to the threads NumPy's BLAS uses.
 Both run in the same process, alternating, several repeats; the median and the
 best of the repeats are printed, with their ratio.
 
-The last part trains from scratch with mlp.train.train (no augmentation, the
-whole training set) and scores the 10,000 test images after each epoch,
-stopping at the first epoch with test accuracy >= --target (or at the cap).
+The last part trains from scratch with mlp.train.train (mlp.train.Config's
+recipe, no augmentation unless --augment, the whole training set) and scores
+the 10,000 test images after each epoch, stopping at the first epoch with test
+accuracy >= --target, or at the cap (--max-epochs, which is also the length of
+the learning-rate schedule).
 """
 from __future__ import annotations
 
 import argparse
 import ctypes
+import dataclasses
 import os
 import re
 import statistics
@@ -234,7 +237,10 @@ def time_to_accuracy(args):
     except mnist.MnistError as exc:
         print(f"time to {args.target:.0%} test accuracy: not measured ({exc})")
         return
-    cfg = Config(epochs=args.max_epochs, augment="none", seed=0)
+    known = {f.name for f in dataclasses.fields(Config)}
+    wanted = {"epochs": args.max_epochs, "augment": args.augment, "seed": 0, "lr": args.train_lr,
+              "batch_size": args.train_batch_size, "teacher": args.teacher}
+    cfg = Config(**{k: v for k, v in wanted.items() if k in known and v is not None})
     seen = []
     started = time.perf_counter()
 
@@ -248,7 +254,8 @@ def time_to_accuracy(args):
             raise _Reached
 
     print(f"training from scratch with mlp.train.train: {len(images)} images, batch {cfg.batch_size}, "
-          f"{cfg.optimizer}, lr {cfg.lr} ({cfg.schedule} over {cfg.epochs} epochs), loss {cfg.loss}, no augmentation")
+          f"{cfg.optimizer}, lr {cfg.lr} ({cfg.schedule} over {cfg.epochs} epochs), loss {cfg.loss}, "
+          f"augmentation {cfg.augment}" + (f", distilled from {cfg.teacher}" if cfg.teacher else ""))
     try:
         train(cfg, images, labels, test_images, test_labels, log=log, bar=False)
     except _Reached:
@@ -275,6 +282,10 @@ def parse_args(argv=None):
     p.add_argument("--target", type=float, default=0.96, help="test accuracy to reach (default 0.96)")
     p.add_argument("--max-epochs", type=int, default=30, help="cap on the epochs of the time-to-accuracy run")
     p.add_argument("--limit", type=int, help="train the time-to-accuracy run on the first N images only")
+    p.add_argument("--augment", default="none", help="augmentation preset of the time-to-accuracy run (default none)")
+    p.add_argument("--train-lr", type=float, help="peak learning rate of that run (default: mlp.train.Config's)")
+    p.add_argument("--train-batch-size", type=int, help="batch size of that run (default: mlp.train.Config's)")
+    p.add_argument("--teacher", help="weights file to distil from in that run")
     p.add_argument("--no-accuracy", action="store_true", help="skip the time-to-accuracy run")
     p.add_argument("--quick", action="store_true",
                    help="tiny counts for a smoke test (20 steps x 2 repeats, 1 epoch on 2000 images)")
