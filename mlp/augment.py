@@ -101,6 +101,8 @@ def _thickness(images, rng, amount):
 def augment(images, rng, strength: Strength = Strength()):
     """A distorted copy of a batch (N, 784) of images in [0, 1]."""
     images = np.asarray(images, dtype=np.float32)
+    if len(images) == 0:
+        return images.reshape(0, SIDE * SIDE).copy()
     out = images
     if strength.rotate_deg or strength.shear or strength.scale or strength.shift_px:
         out = _affine(out, rng, strength).reshape(len(images), -1)

@@ -88,7 +88,8 @@ def split_validation(images, labels, val_size, seed):
 
 
 def epoch_inputs(images, labels, rng, cfg, teacher):
-    """This epoch's (shuffled, distorted, standardized) inputs and targets."""
+    """This epoch's (shuffled, distorted, standardized) inputs, one-hot targets,
+    labels, and the teacher's probabilities at the distillation temperature (or None)."""
     order = rng.permutation(len(images))
     x = images[order]
     if cfg.augment != "none":
@@ -97,13 +98,13 @@ def epoch_inputs(images, labels, rng, cfg, teacher):
         keep_clean = rng.random(len(x)) >= cfg.augment_fraction
         x = np.where(keep_clean[:, None], x, distorted)
     y = np.eye(10, dtype=np.float32)[labels[order]]
+    soft = None
     if teacher is not None:
         soft = np.concatenate([softmax(teacher.forward(x[i:i + 4096], with_sums=True)[1][-1] / cfg.temperature)
                                for i in range(0, len(x), 4096)]).astype(np.float32)
-        y = cfg.distill_weight * soft + (1 - cfg.distill_weight) * y
     if cfg.standardize:
         x = (x - PIXEL_MEAN) / PIXEL_STD
-    return np.ascontiguousarray(x, dtype=np.float32), y, labels[order]
+    return np.ascontiguousarray(x, dtype=np.float32), y, labels[order], soft
 
 
 def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=None, log=print, bar=True):
@@ -124,13 +125,14 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     step = 0
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
-        x, y, lab = epoch_inputs(train_images, train_labels, rng, cfg, teacher)
+        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher)
         loss_sum, correct, seen = 0.0, 0, 0
         report_every = max(1, steps_per_epoch // 20)
         for k in range(steps_per_epoch):
-            xb = x[k * cfg.batch_size:(k + 1) * cfg.batch_size]
-            yb = y[k * cfg.batch_size:(k + 1) * cfg.batch_size]
-            loss, _ = gradients(params, xb, yb, cfg.loss, grads)
+            batch = slice(k * cfg.batch_size, (k + 1) * cfg.batch_size)
+            xb, yb = x[batch], y[batch]
+            distill = None if soft is None else (soft[batch], cfg.temperature, cfg.distill_weight)
+            loss, _ = gradients(params, xb, yb, cfg.loss, grads, distill)
             opt.step(grads, learning_rate(cfg, step / total_steps))
             step += 1
             loss_sum += loss * len(xb)
@@ -138,7 +140,7 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
             if bar and (k % report_every == 0 or k == steps_per_epoch - 1):
                 # Accuracy on the running batch costs one more forward: only when reporting.
                 acts, _ = forward_train(params, xb)
-                correct += int(np.sum(acts[-1].argmax(1) == lab[k * cfg.batch_size:(k + 1) * cfg.batch_size]))
+                correct += int(np.sum(acts[-1].argmax(1) == lab[batch]))
                 progress_bar(epoch, cfg.epochs, k + 1, steps_per_epoch, loss_sum / seen,
                              correct / max(1, (k // report_every + 1) * cfg.batch_size))
         net = to_network(params, cfg)

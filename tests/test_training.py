@@ -155,7 +155,6 @@ def test_augment_keeps_digits_recognisable(trained, subset):
     assert distorted > 0.5 * clean
 
 
-@pytest.mark.xfail(strict=True, reason="augment.py bug: an empty batch fails in _bilinear (reshape of size 0)")
 def test_augment_empty_batch():
     out = aug.augment(np.zeros((0, 784), dtype=np.float32), np.random.default_rng(0))
     assert out.shape == (0, 784)
