@@ -33,6 +33,8 @@ CASES = [
     ("above 1", dict(json={"pixels": [1.5] + [0] * 783}), 400, "outside 0..1"),
     ("below 0", dict(json={"pixels": [0] * 783 + [-0.01]}), 400, "outside 0..1"),
     ("huge number", dict(data='{"pixels": [1e999' + ", 0" * 783 + "]}", content_type="application/json"), 400, "outside 0..1"),
+    ("integer of 5000 digits", dict(data='{"pixels": [' + "1" * 5000 + "]}", content_type="application/json"), 400, "cannot be read"),
+    ("integer beyond float range", dict(json={"pixels": [10**400] + [0] * 783}), 400, "outside 0..1"),
     ("deep nesting", dict(data="[" * 100000 + "]" * 100000, content_type="application/json"), 413, "Too Large"),
     ("deep nesting under the limit", dict(data="[" * 30000 + "]" * 30000, content_type="application/json"), 400, "JSON"),
 ]
