@@ -87,9 +87,16 @@ def split_validation(images, labels, val_size, seed):
     return images[train], labels[train], images[val], labels[val]
 
 
-def epoch_inputs(images, labels, rng, cfg, teacher):
+def teacher_probabilities(teacher, images, temperature):
+    """The teacher's softmax at ``temperature``, in chunks (a big teacher on 60,000 images is ~1 GB at once)."""
+    return np.concatenate([softmax(teacher.forward(images[i:i + 4096], with_sums=True)[1][-1] / temperature)
+                           for i in range(0, len(images), 4096)]).astype(np.float32)
+
+
+def epoch_inputs(images, labels, rng, cfg, teacher, fixed_soft=None):
     """This epoch's (shuffled, distorted, standardized) inputs, one-hot targets,
-    labels, and the teacher's probabilities at the distillation temperature (or None)."""
+    labels, and the teacher's probabilities at the distillation temperature (or None).
+    ``fixed_soft``: the teacher's answers computed once, for undistorted images."""
     order = rng.permutation(len(images))
     x = images[order]
     if cfg.augment != "none":
@@ -99,9 +106,10 @@ def epoch_inputs(images, labels, rng, cfg, teacher):
         x = np.where(keep_clean[:, None], x, distorted)
     y = np.eye(10, dtype=np.float32)[labels[order]]
     soft = None
-    if teacher is not None:
-        soft = np.concatenate([softmax(teacher.forward(x[i:i + 4096], with_sums=True)[1][-1] / cfg.temperature)
-                               for i in range(0, len(x), 4096)]).astype(np.float32)
+    if fixed_soft is not None:
+        soft = fixed_soft[order]
+    elif teacher is not None:
+        soft = teacher_probabilities(teacher, x, cfg.temperature)
     if cfg.standardize:
         x = (x - PIXEL_MEAN) / PIXEL_STD
     return np.ascontiguousarray(x, dtype=np.float32), y, labels[order], soft
@@ -119,13 +127,16 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     grads = params.zeros_like()
     opt = Optimizer(cfg.optimizer, params, cfg.weight_decay)
     teacher = load(cfg.teacher) if cfg.teacher else None
+    # Undistorted images look the same every epoch: ask the teacher once.
+    fixed_soft = (teacher_probabilities(teacher, train_images, cfg.temperature)
+                  if teacher is not None and cfg.augment == "none" else None)
     steps_per_epoch = int(np.ceil(len(train_images) / cfg.batch_size))
     total_steps = cfg.epochs * steps_per_epoch
     history = []
     step = 0
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
-        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher)
+        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, fixed_soft)
         loss_sum, correct, seen = 0.0, 0, 0
         report_every = max(1, steps_per_epoch // 20)
         for k in range(steps_per_epoch):
