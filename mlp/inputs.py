@@ -27,6 +27,8 @@ def parse_json(body: bytes):
         raise InputError("the body is empty; send JSON like {\"pixels\": [784 numbers]}")
     try:
         return json.loads(text, parse_constant=_refuse_constant)
+    except InputError:
+        raise
     except RecursionError:
         raise InputError("the JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
