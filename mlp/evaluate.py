@@ -2,7 +2,8 @@
 
     python -m mlp.evaluate --data ../shared/data/mnist [--weights mlp/weights/mnist_784_16_16_10.npz]
 
-Prints the accuracy of every digit, the confusion matrix (rows: true digit,
+Prints the accuracy of every digit (with --pen, first the accuracy on the
+same digits redrawn with the page's pen), the confusion matrix (rows: true digit,
 columns: predicted digit) and, as its last line,
 ``test accuracy: 0.XXXX (N/10000)``. A missing data folder or an unusable
 weights file is one line on stderr and exit code 2.
@@ -14,7 +15,7 @@ import sys
 
 import numpy as np
 
-from . import mnist, weights_io
+from . import mnist, penstyle, weights_io
 
 N_CLASSES = 10
 
@@ -60,6 +61,8 @@ def parse_args(argv=None):
     p.add_argument("--data", help=f"folder with the MNIST IDX files (default ${mnist.ENV_VAR} or {mnist.DEFAULT_DIR})")
     p.add_argument("--weights", default=str(weights_io.DEFAULT_WEIGHTS),
                    help="weights file to score (default: the shipped one)")
+    p.add_argument("--pen", action="store_true",
+                   help="also score the test digits redrawn with the page's constant-width pen (mlp.penstyle)")
     return p.parse_args(argv)
 
 
@@ -83,6 +86,10 @@ def main(argv=None):
         return 2
     print(f"weights: {args.weights} (sizes {'-'.join(map(str, network.sizes))}, {network.n_params} parameters)")
     print(f"data: {folder} ({len(labels)} test images)")
+    if args.pen:
+        cm = evaluate(network, penstyle.redraw_in_chunks(images), labels)
+        print(f"pen-drawn test accuracy: {np.trace(cm) / cm.sum():.4f} ({np.trace(cm)}/{cm.sum()}) "
+              "(the same digits redrawn as the page draws strokes)")
     print()
     print(report(evaluate(network, images, labels)))
     return 0

@@ -5,10 +5,17 @@ import numpy as np
 
 
 class Optimizer:
-    """SGD, SGD with momentum, or Adam, updating the flat parameter vector in place."""
+    """SGD, SGD with momentum, Adam or AdamW, updating the flat parameter vector in place.
+
+    ``weight_decay`` is L2 added to the gradient, except for AdamW, where the
+    weights shrink by lr * weight_decay each step, apart from Adam's scaling
+    (decoupled: the pull towards zero is the same for every weight).
+    """
+
+    KINDS = ("sgd", "momentum", "adam", "adamw")
 
     def __init__(self, kind, params, weight_decay=0.0):
-        if kind not in ("sgd", "momentum", "adam"):
+        if kind not in self.KINDS:
             raise ValueError(f"unknown optimizer '{kind}'")
         self.kind, self.theta, self.decay = kind, params.flat, weight_decay
         self.m = np.zeros_like(self.theta)
@@ -18,7 +25,10 @@ class Optimizer:
 
     def step(self, grad, lr):
         g = grad.flat
-        if self.decay:
+        if self.kind == "adamw":
+            if self.decay:
+                self.theta *= 1.0 - lr * self.decay
+        elif self.decay:
             g += np.multiply(self.theta, self.decay, out=self.tmp)
         if self.kind == "sgd":
             np.multiply(g, lr, out=self.tmp)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import augment as aug
-from . import mnist
+from . import mnist, penstyle
 from .backprop import LOSSES, FlatParams, forward_train, gradients
 from .network import Network, softmax
 from .optim import Optimizer
@@ -40,6 +40,7 @@ class Config:
     seed: int = 0
     augment: str = "default"      # a preset of augment.PRESETS
     augment_fraction: float = 1.0  # share of each epoch's images that are distorted
+    pen_fraction: float = 0.0      # share of each epoch's images redrawn with the page's pen (mlp.penstyle)
     standardize: bool = True
     val_size: int = 5000
     teacher: str | None = None
@@ -93,12 +94,16 @@ def teacher_probabilities(teacher, images, temperature):
                            for i in range(0, len(images), 4096)]).astype(np.float32)
 
 
-def epoch_inputs(images, labels, rng, cfg, teacher, fixed_soft=None):
+def epoch_inputs(images, labels, rng, cfg, teacher, fixed_soft=None, pen_images=None):
     """This epoch's (shuffled, distorted, standardized) inputs, one-hot targets,
     labels, and the teacher's probabilities at the distillation temperature (or None).
-    ``fixed_soft``: the teacher's answers computed once, for undistorted images."""
+    ``fixed_soft``: the teacher's answers computed once, for undistorted images;
+    ``pen_images``: the same images redrawn with the page's pen."""
     order = rng.permutation(len(images))
     x = images[order]
+    if pen_images is not None and cfg.pen_fraction > 0:
+        use_pen = rng.random(len(x)) < cfg.pen_fraction
+        x = np.where(use_pen[:, None], pen_images[order], x)
     if cfg.augment != "none":
         strength = aug.PRESETS[cfg.augment]
         distorted = np.concatenate([aug.augment(x[i:i + 4096], rng, strength) for i in range(0, len(x), 4096)])
@@ -129,14 +134,15 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     teacher = load(cfg.teacher) if cfg.teacher else None
     # Undistorted images look the same every epoch: ask the teacher once.
     fixed_soft = (teacher_probabilities(teacher, train_images, cfg.temperature)
-                  if teacher is not None and cfg.augment == "none" else None)
+                  if teacher is not None and cfg.augment == "none" and not cfg.pen_fraction else None)
+    pen_images = penstyle.redraw_in_chunks(train_images, log) if cfg.pen_fraction else None
     steps_per_epoch = int(np.ceil(len(train_images) / cfg.batch_size))
     total_steps = cfg.epochs * steps_per_epoch
     history = []
     step = 0
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
-        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, fixed_soft)
+        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, fixed_soft, pen_images)
         loss_sum, correct, seen = 0.0, 0, 0
         report_every = max(1, steps_per_epoch // 20)
         for k in range(steps_per_epoch):
@@ -186,12 +192,14 @@ def parse_args(argv=None):
     p.add_argument("--batch-size", type=int, default=d.batch_size)
     p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate")
     p.add_argument("--schedule", choices=("constant", "cosine", "step"), default=d.schedule)
-    p.add_argument("--optimizer", choices=("sgd", "momentum", "adam"), default=d.optimizer)
+    p.add_argument("--optimizer", choices=Optimizer.KINDS, default=d.optimizer)
     p.add_argument("--loss", choices=LOSSES, default=d.loss)
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--augment", choices=tuple(aug.PRESETS), default=d.augment, help="distortion preset")
     p.add_argument("--augment-fraction", type=float, default=d.augment_fraction,
                    help="share of each epoch's images to distort (the rest stay clean)")
+    p.add_argument("--pen-fraction", type=float, default=d.pen_fraction,
+                   help="share of each epoch's images redrawn with the page's constant-width pen")
     p.add_argument("--no-standardize", dest="standardize", action="store_false")
     p.add_argument("--val-size", type=int, default=d.val_size)
     p.add_argument("--teacher", help="weights of a larger network to distil from")
@@ -206,7 +214,8 @@ def main(argv=None):
     args = parse_args(argv)
     cfg = Config(hidden=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                  schedule=args.schedule, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
-                 augment=args.augment, augment_fraction=args.augment_fraction, standardize=args.standardize, val_size=args.val_size,
+                 augment=args.augment, augment_fraction=args.augment_fraction,
+                 pen_fraction=args.pen_fraction, standardize=args.standardize, val_size=args.val_size,
                  teacher=args.teacher, temperature=args.temperature, distill_weight=args.distill_weight,
                  weight_decay=args.weight_decay)
     try:
@@ -224,7 +233,8 @@ def main(argv=None):
     meta = {
         "sizes": list(net.sizes), "activation": "sigmoid", "epochs": cfg.epochs, "batch_size": cfg.batch_size,
         "lr": cfg.lr, "schedule": cfg.schedule, "optimizer": cfg.optimizer, "loss": cfg.loss, "seed": cfg.seed,
-        "augmentation": cfg.augment, "augment_fraction": cfg.augment_fraction, "standardized_then_folded": cfg.standardize,
+        "augmentation": cfg.augment, "augment_fraction": cfg.augment_fraction,
+        "pen_fraction": cfg.pen_fraction, "standardized_then_folded": cfg.standardize,
         "teacher": cfg.teacher, "temperature": cfg.temperature if cfg.teacher else None,
         "distill_weight": cfg.distill_weight if cfg.teacher else None,
         "validation_accuracy": history[-1].get("val_accuracy"), "test_accuracy": test_acc,
