@@ -54,6 +54,9 @@ def create_app(config=None):
     app.config.update(
         WEIGHTS=os.environ.get("MLP_WEIGHTS", str(weights_io.DEFAULT_WEIGHTS)),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        # Static files are cached for 10 minutes, then revalidated by ETag (a cheap 304):
+        # ES modules import each other by plain URL, so a long cache could mix versions.
+        SEND_FILE_MAX_AGE_DEFAULT=600,
         JSON_SORT_KEYS=False,
     )
     app.config.update(config or {})
