@@ -17,15 +17,11 @@ import numpy as np
 
 from . import augment as aug
 from . import mnist, penstyle
+from .input_transform import InputTransform
 from .backprop import LOSSES, FlatParams, forward_train, gradients
 from .network import Network, softmax
 from .optim import Optimizer
 from .weights_io import load, save
-
-# Inputs are standardized while training (mean 0, spread 1 makes the first
-# layer learn much faster) and the scaling is folded into W1, b1 afterwards,
-# so the shipped network still takes raw pixels in [0, 1].
-PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
 
 
 @dataclass
@@ -41,7 +37,8 @@ class Config:
     augment: str = "default"      # a preset of augment.PRESETS
     augment_fraction: float = 1.0  # share of each epoch's images that are distorted
     pen_fraction: float = 0.0      # share of each epoch's images redrawn with the page's pen (mlp.penstyle)
-    standardize: bool = True
+    standardize: bool = True      # train on standardized pixels, folded into W1, b1 afterwards
+    whiten: float = 0.0           # > 0: ZCA-whiten with this epsilon instead (also folded)
     val_size: int = 5000
     teacher: str | None = None
     temperature: float = 4.0
@@ -62,14 +59,10 @@ def learning_rate(cfg, progress):
     raise ValueError(f"unknown schedule '{cfg.schedule}'")
 
 
-def fold_standardization(params):
-    """Weights that take raw pixels but act like the ones trained on (x - mean) / std."""
-    weights = [w.copy() for w in params.weights]
-    biases = [b.copy() for b in params.biases]
-    w1 = params.weights[0]
-    weights[0] = w1 / PIXEL_STD
-    biases[0] = params.biases[0] - (PIXEL_MEAN / PIXEL_STD) * w1.sum(axis=1)
-    return weights, biases
+def input_transform(cfg, images):
+    if cfg.whiten:
+        return InputTransform.zca(images, cfg.whiten)
+    return InputTransform.standardize() if cfg.standardize else InputTransform.identity()
 
 
 def accuracy(network, images, labels):
@@ -95,7 +88,7 @@ def teacher_probabilities(teacher, images, temperature):
                            for i in range(0, len(images), 4096)]).astype(np.float32)
 
 
-def epoch_inputs(images, labels, rng, cfg, teacher, fixed_soft=None, pen_images=None):
+def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, pen_images=None):
     """This epoch's (shuffled, distorted, standardized) inputs, one-hot targets,
     labels, and the teacher's probabilities at the distillation temperature (or None).
     ``fixed_soft``: the teacher's answers computed once, for undistorted images;
@@ -116,9 +109,7 @@ def epoch_inputs(images, labels, rng, cfg, teacher, fixed_soft=None, pen_images=
         soft = fixed_soft[order]
     elif teacher is not None:
         soft = teacher_probabilities(teacher, x, cfg.temperature)
-    if cfg.standardize:
-        x = (x - PIXEL_MEAN) / PIXEL_STD
-    return np.ascontiguousarray(x, dtype=np.float32), y, labels[order], soft
+    return np.ascontiguousarray(transform.apply(x), dtype=np.float32), y, labels[order], soft
 
 
 def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=None, log=print, bar=True):
@@ -133,6 +124,7 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     grads = params.zeros_like()
     opt = Optimizer(cfg.optimizer, params, cfg.weight_decay)
     teacher = load(cfg.teacher) if cfg.teacher else None
+    transform = input_transform(cfg, train_images)
     # Undistorted images look the same every epoch: ask the teacher once.
     fixed_soft = (teacher_probabilities(teacher, train_images, cfg.temperature)
                   if teacher is not None and cfg.augment == "none" and not cfg.pen_fraction else None)
@@ -147,7 +139,8 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
         averaged.flat[:] = params.flat
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
-        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, fixed_soft, pen_images)
+        x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, transform,
+                                             fixed_soft, pen_images)
         loss_sum, correct, seen = 0.0, 0, 0
         report_every = max(1, steps_per_epoch // 20)
         for k in range(steps_per_epoch):
@@ -170,7 +163,7 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
                 correct += int(np.sum(acts[-1].argmax(1) == lab[batch]))
                 progress_bar(epoch, cfg.epochs, k + 1, steps_per_epoch, loss_sum / seen,
                              correct / max(1, (k // report_every + 1) * cfg.batch_size))
-        net = to_network(averaged or params, cfg)
+        net = to_network(averaged or params, transform)
         record = {"epoch": epoch, "loss": loss_sum / seen, "seconds": time.perf_counter() - started}
         if val_images is not None:
             record["val_accuracy"] = accuracy(net, val_images, val_labels)
@@ -180,14 +173,13 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
         log(f"epoch {epoch}: loss {record['loss']:.4f}"
             + (f", validation accuracy {record['val_accuracy']:.4f}" if "val_accuracy" in record else "")
             + f", {record['seconds']:.1f} s")
-    return to_network(averaged or params, cfg), history
+    return to_network(averaged or params, transform), history
 
 
-def to_network(params, cfg):
-    if cfg.standardize:
-        weights, biases = fold_standardization(params)
-    else:
-        weights, biases = [w.copy() for w in params.weights], [b.copy() for b in params.biases]
+def to_network(params, transform):
+    """The trained network, taking raw pixels (the input transform folded into layer 1)."""
+    weights, biases = [w.copy() for w in params.weights], [b.copy() for b in params.biases]
+    weights[0], biases[0] = transform.fold(weights[0], biases[0])
     return Network(weights, biases)
 
 
@@ -211,6 +203,7 @@ def parse_args(argv=None):
     p.add_argument("--pen-fraction", type=float, default=d.pen_fraction,
                    help="share of each epoch's images redrawn with the page's constant-width pen")
     p.add_argument("--no-standardize", dest="standardize", action="store_false")
+    p.add_argument("--whiten", type=float, default=d.whiten, help="ZCA-whiten inputs with this epsilon (0: off)")
     p.add_argument("--val-size", type=int, default=d.val_size)
     p.add_argument("--teacher", help="weights of a larger network to distil from")
     p.add_argument("--temperature", type=float, default=d.temperature)
@@ -226,7 +219,7 @@ def main(argv=None):
     cfg = Config(hidden=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                  schedule=args.schedule, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
                  augment=args.augment, augment_fraction=args.augment_fraction,
-                 pen_fraction=args.pen_fraction, standardize=args.standardize, val_size=args.val_size,
+                 pen_fraction=args.pen_fraction, standardize=args.standardize, whiten=args.whiten, val_size=args.val_size,
                  teacher=args.teacher, temperature=args.temperature, distill_weight=args.distill_weight,
                  weight_decay=args.weight_decay, ema=args.ema)
     try:
@@ -245,7 +238,8 @@ def main(argv=None):
         "sizes": list(net.sizes), "activation": "sigmoid", "epochs": cfg.epochs, "batch_size": cfg.batch_size,
         "lr": cfg.lr, "schedule": cfg.schedule, "optimizer": cfg.optimizer, "loss": cfg.loss, "seed": cfg.seed,
         "augmentation": cfg.augment, "augment_fraction": cfg.augment_fraction,
-        "pen_fraction": cfg.pen_fraction, "standardized_then_folded": cfg.standardize,
+        "pen_fraction": cfg.pen_fraction, "input_transform_folded": "zca" if cfg.whiten else ("standardize" if cfg.standardize else "none"),
+        "whiten_epsilon": cfg.whiten,
         "teacher": cfg.teacher, "temperature": cfg.temperature if cfg.teacher else None,
         "distill_weight": cfg.distill_weight if cfg.teacher else None,
         "weight_decay": cfg.weight_decay, "ema": cfg.ema,
