@@ -37,11 +37,11 @@ if str(ROOT) not in sys.path:
 
 from mlp import mnist  # noqa: E402
 from mlp.backprop import FlatParams, gradients  # noqa: E402
+from mlp.input_transform import InputTransform  # noqa: E402
 from mlp.optim import Optimizer  # noqa: E402
 
 BATCH = 32
 SIZES = (784, 16, 16, 10)
-PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
 
 
 def numpy_threads() -> int:
@@ -63,23 +63,13 @@ def numpy_threads() -> int:
     return os.cpu_count() or 1
 
 
-def load_train(folder, limit=None):
-    """The first ``limit`` training images and labels, as mnist.load_split gives them (converting only those)."""
-    folder = mnist.data_dir(folder)
-    raw = mnist.read_idx(folder / mnist.FILES["train_images"], mnist.IMAGES_MAGIC, (28, 28))
-    labels = mnist.read_idx(folder / mnist.FILES["train_labels"], mnist.LABELS_MAGIC)
-    if len(raw) != len(labels):
-        raise mnist.MnistError(f"{folder}: {len(raw)} training images but {len(labels)} labels")
-    raw, labels = raw[:limit], labels[:limit]
-    return raw.reshape(len(raw), 784).astype(np.float32) / 255.0, labels.astype(np.int64)
-
-
 def load_batches(args, n_images):
     """(x standardized float32, labels) for the throughput runs: real MNIST if there, else random."""
     source = "random data"
     if not args.random:
         try:
-            images, labels = load_train(args.data, n_images)
+            images, labels = mnist.load_split(args.data, "train")
+            images, labels = images[:n_images], labels[:n_images]
             source = f"real MNIST ({len(images)} training images)"
         except mnist.MnistError as exc:
             print(f"note: {exc}; using random data")
@@ -88,7 +78,7 @@ def load_batches(args, n_images):
         rng = np.random.default_rng(1)
         images = rng.random((n_images, 784), dtype=np.float32)
         labels = rng.integers(0, 10, n_images)
-    x = np.ascontiguousarray((images - PIXEL_MEAN) / PIXEL_STD, dtype=np.float32)
+    x = np.ascontiguousarray(InputTransform.standardize().apply(images), dtype=np.float32)
     return x, labels.astype(np.int64), source
 
 
@@ -232,7 +222,8 @@ def time_to_accuracy(args):
 
     try:
         folder = mnist.data_dir(args.data)
-        images, labels = load_train(folder, args.limit)
+        images, labels = mnist.load_split(folder, "train")
+        images, labels = images[:args.limit], labels[:args.limit]
         test_images, test_labels = mnist.load_split(folder, "test")
     except mnist.MnistError as exc:
         print(f"time to {args.target:.0%} test accuracy: not measured ({exc})")
