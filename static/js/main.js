@@ -8,6 +8,7 @@ import { LivePredictor } from './live.js';
 import { NetworkView } from './network_view.js';
 import { Inspector } from './inspector.js';
 import { showAnswer, clearAnswer } from './answer.js';
+import { Share } from './share.js';
 
 const $ = (sel) => document.querySelector(sel);
 const SIZES = document.body.dataset.sizes.split(',').map(Number); // from the server's network
@@ -15,11 +16,25 @@ const SIZES = document.body.dataset.sizes.split(',').map(Number); // from the se
 const pad = new Pad($('[data-testid="pad"]'));
 const undoBtn = $('[data-testid="undo"]');
 const clearBtn = $('[data-testid="clear"]');
+const shareBtn = $('[data-testid="share"]');
 const hint = $('[data-testid="hint"]');
 const status = $('[data-testid="status"]');
 const inputGrid = $('[data-testid="input-grid"]');
 const netCanvas = $('[data-testid="network"]');
 const layout = $('.layout');
+
+// What the network reads: a shared drawing's own grid, or the strokes made into one.
+// Pad points are fractions of its side; closer than 0.4% of it is a dot, not a shape.
+const currentGrid = () => (pad.image ? pad.image.slice() : strokesToGrid(pad.strokes, { minExtent: 0.004 }));
+
+const share = new Share({
+  button: shareBtn,
+  status: $('[data-testid="share-status"]'),
+  fallback: $('[data-testid="share-fallback"]'),
+  field: $('[data-testid="share-link"]'),
+  close: $('[data-testid="share-fallback-close"]'),
+  note: $('[data-testid="link-note"]'),
+}, { grid: () => (pad.isEmpty ? null : currentGrid()) });
 
 const view = new NetworkView(netCanvas, $('[data-testid="neurons"]'), {
   sizes: SIZES,
@@ -39,8 +54,7 @@ const inspector = new Inspector($('[data-testid="inspector"]'), {
 });
 
 const live = new LivePredictor({
-  // Pad points are fractions of its side; closer than 0.4% of it is a dot, not a shape.
-  snapshot: () => strokesToGrid(pad.strokes, { minExtent: 0.004 }),
+  snapshot: currentGrid,
   send: predict,
   onReply: (reply) => {
     view.show(reply);
@@ -56,7 +70,7 @@ const live = new LivePredictor({
 });
 
 function syncControls() {
-  undoBtn.disabled = clearBtn.disabled = pad.isEmpty;
+  undoBtn.disabled = clearBtn.disabled = shareBtn.disabled = pad.isEmpty;
   hint.hidden = !pad.isEmpty;
 }
 
@@ -65,7 +79,11 @@ pad.addEventListener('change', (e) => {
   const reset = e.detail.kind !== 'ink';
   if (pad.isEmpty) clearAnswer(); // at once: no waiting for the server to say "nothing"
   live.changed({ reset });
+  // Mid-stroke the address bar waits for the pen to lift: one replaceState per stroke, not per move.
+  const kind = e.detail.kind;
+  share.changed({ settled: kind !== 'ink' && kind !== 'fresh', loaded: kind === 'load' });
 });
+pad.addEventListener('strokeend', () => share.sync());
 undoBtn.addEventListener('click', () => pad.undo());
 clearBtn.addEventListener('click', () => pad.clear());
 document.addEventListener('keydown', (e) => {
@@ -75,8 +93,10 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
+const shared = share.open(); // a drawing from the link in the address bar, if it holds a good one
+if (shared) pad.showGrid(shared); // exactly the sender's 784 values: the same answer
 syncControls();
-live.changed(); // the blank pad through the network: its resting state
+live.changed(); // the drawing (or the blank pad: its resting state) through the network
 
 fetchNetwork().then(
   (net) => { view.setNetwork(net); inspector.setNetwork(net); },

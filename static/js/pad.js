@@ -1,11 +1,15 @@
 // The drawing pad: records strokes as vectors (the grid is made from these,
 // not from the pad's pixels) and paints them, sharp on high-DPI screens.
 // Points are kept as fractions of the pad's side, so a resize keeps the drawing.
+// A drawing opened from a share link has no strokes, only its 28x28 grid: the
+// pad shows that grid scaled up, and the first new stroke starts afresh.
 
 import { onPixelRatioChange } from './canvas.js';
 
 const PEN = 0.05;         // pen width on the pad, as a fraction of its side
 const MIN_STEP = 0.002;   // ignore moves shorter than this: they add points, not shape
+const GRID_SIDE = 28;     // a shared drawing is the network's 28x28 input...
+const UPSCALE = 8;        // ...painted from a copy 8 times larger, edges sharpened
 
 export class Pad extends EventTarget {
   constructor(canvas) {
@@ -13,6 +17,10 @@ export class Pad extends EventTarget {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.strokes = [];
+    this.image = null;     // 784 values (k/255) of a shared drawing shown instead of strokes
+    this.replaced = null;  // the shared drawing a new stroke replaced: Undo brings it back
+    this.tile = null;      // `image`, scaled up and sharpened, ready to paint
+    this.tileOf = null;    // the image `tile` was made from
     this.pointerId = null;
     this.rect = null;
     this.side = 0;
@@ -23,12 +31,27 @@ export class Pad extends EventTarget {
     this.#resize();
   }
 
-  get isEmpty() { return this.strokes.length === 0; }
+  get isEmpty() { return this.strokes.length === 0 && this.image === null; }
 
-  /** Remove the last stroke (the one being drawn, if any). */
+  /** Show a drawing known only as its 28x28 grid (from a share link), replacing everything. */
+  showGrid(values) {
+    this.strokes = [];
+    this.image = Array.from(values);
+    this.replaced = null;
+    this.pointerId = null;
+    this.#redraw();
+    this.#emit('load');
+  }
+
+  /** Remove the last stroke (the one being drawn, if any); the first one gives back a shared drawing it replaced. */
   undo() {
     if (this.isEmpty) return;
-    this.strokes.pop();
+    if (this.strokes.length) {
+      this.strokes.pop();
+      if (!this.strokes.length && this.replaced) [this.image, this.replaced] = [this.replaced, null];
+    } else {
+      this.image = null;
+    }
     this.pointerId = null;
     this.#redraw();
     this.#emit('undo');
@@ -37,6 +60,7 @@ export class Pad extends EventTarget {
   clear() {
     if (this.isEmpty) return;
     this.strokes = [];
+    this.image = this.replaced = null;
     this.pointerId = null;
     this.#redraw();
     this.#emit('clear');
@@ -73,9 +97,15 @@ export class Pad extends EventTarget {
       this.pointerId = e.pointerId;
       this.rect = c.getBoundingClientRect();           // once per stroke: no layout reads per move
       const p = this.#point(e);
+      const fresh = this.image !== null;
+      if (fresh) {
+        // Strokes cannot be added to a picture: a new drawing starts on a clean pad.
+        this.replaced = this.image;
+        this.image = null;
+      }
       this.strokes.push([p]);
       this.#requestPaint();
-      this.#emit('ink');
+      this.#emit(fresh ? 'fresh' : 'ink');
     });
     c.addEventListener('pointermove', (e) => {
       if (e.pointerId !== this.pointerId) return;
@@ -98,6 +128,7 @@ export class Pad extends EventTarget {
     const end = (e) => {
       if (e.pointerId !== this.pointerId) return;
       this.pointerId = null;
+      this.dispatchEvent(new CustomEvent('strokeend'));
     };
     c.addEventListener('contextmenu', (e) => e.preventDefault()); // a long press draws, it does not open a menu
     c.addEventListener('pointerup', end);
@@ -129,6 +160,7 @@ export class Pad extends EventTarget {
     const ctx = this.ctx, s = this.side;
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.#style();
+    if (this.image) this.#paintImage();
     for (const stroke of this.strokes) {
       ctx.beginPath();
       ctx.moveTo(stroke[0].x * s, stroke[0].y * s);
@@ -136,5 +168,40 @@ export class Pad extends EventTarget {
       for (let i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i].x * s, stroke[i].y * s);
       ctx.stroke();
     }
+  }
+
+  // The shared grid, smoothly scaled up to the whole pad, in the pen's colour and glow.
+  // Bilinear alone blurs 28 pixels into fog; sharpening the interpolated edge
+  // (a soft threshold, keeping faint pixels faint) makes it read as ink again.
+  #paintImage() {
+    if (this.tileOf !== this.image) {
+      const up = GRID_SIDE * UPSCALE;
+      const small = document.createElement('canvas');
+      small.width = small.height = GRID_SIDE;
+      const sctx = small.getContext('2d');
+      const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
+      for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([244, 248, 255, Math.round(this.image[i] * 255)], i * 4);
+      sctx.putImageData(img, 0, 0);
+      this.tile = this.tile || document.createElement('canvas');
+      this.tile.width = this.tile.height = up;
+      const tctx = this.tile.getContext('2d', { willReadFrequently: true });
+      tctx.imageSmoothingEnabled = true;
+      tctx.imageSmoothingQuality = 'high';
+      tctx.clearRect(0, 0, up, up);
+      tctx.drawImage(small, 0, 0, up, up);
+      const big = tctx.getImageData(0, 0, up, up);
+      const d = big.data;
+      for (let i = 3; i < d.length; i += 4) {
+        const a = d[i] / 255;
+        const t = Math.min(1, Math.max(0, (a - 0.2) / 0.3));
+        d[i] = Math.round(255 * Math.max(0.45 * a, t * t * (3 - 2 * t)));
+      }
+      tctx.putImageData(big, 0, 0);
+      this.tileOf = this.image;
+    }
+    const ctx = this.ctx;
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(this.tile, 0, 0, this.canvas.width, this.canvas.height);
   }
 }

@@ -1,0 +1,141 @@
+// Sharing a drawing by link. The address bar always holds the current drawing
+// as /?d=CODE (history.replaceState, so Back is never flooded); the Share
+// button copies it. Opening such a link shows the drawing it holds, or a
+// friendly note when the link is damaged. Everything from a link is decoded
+// into numbers by sharelink.js; no link text is ever put into the page as HTML.
+
+import { encode, decode, LinkError } from './sharelink.js';
+
+const PARAM = 'd';
+
+/** The address for `grid` (784 values): the current one with ?d= set, or without it for an empty drawing. */
+export function addressFor(grid, href = window.location.href) {
+  const url = new URL(href);
+  if (grid && grid.some((v) => v > 0)) url.searchParams.set(PARAM, encode(grid));
+  else url.searchParams.delete(PARAM);
+  url.hash = '';
+  return url.href;
+}
+
+function sentence(text) {
+  const s = String(text).trim();
+  return s ? s[0].toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.') : '';
+}
+
+function element(tag, className, text) {
+  const el = document.createElement(tag);
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+export class Share {
+  /**
+   * @param {object} els  button, status (the "Link copied" live region), fallback (panel),
+   *                      field (read-only link box), close (the panel's close button), note (on the pad)
+   * @param {() => number[]|null} grid  the current drawing's 784 values, or null when empty
+   */
+  constructor(els, { grid }) {
+    Object.assign(this, els);
+    this.grid = grid;
+    this.button.addEventListener('click', () => this.copy());
+    this.close.addEventListener('click', () => {
+      this.#hidePanels();
+      this.button.focus();
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && (this.status.firstChild || !this.fallback.hidden)) this.#hidePanels();
+    });
+  }
+
+  /**
+   * The drawing in the address bar's ?d=, if it holds a good one (784 values), else null.
+   * A bad link is no error: the page opens empty, says so kindly, and drops the bad ?d=.
+   */
+  open() {
+    const params = new URLSearchParams(window.location.search);
+    if (!params.has(PARAM)) return null;
+    try {
+      const values = decode(params.get(PARAM));
+      this.#note('shared', 'A shared drawing', 'draw to start your own');
+      return values;
+    } catch (err) {
+      if (!(err instanceof LinkError)) throw err;
+      this.#note('bad', 'This link’s drawing could not be opened',
+        `${sentence(err.message)} Draw a digit to start afresh.`);
+      this.#replaceAddress(addressFor(null));
+      return null;
+    }
+  }
+
+  /** The drawing changed. `settled`: not in the middle of a stroke, so the address bar follows now. */
+  changed({ settled = true, loaded = false } = {}) {
+    this.#hidePanels();
+    if (!loaded) this.#clearNote();
+    if (settled) this.sync();
+  }
+
+  /** Put the current drawing's link in the address bar (no new history entry); returns it. */
+  sync() {
+    const address = addressFor(this.grid());
+    this.#replaceAddress(address);
+    return address;
+  }
+
+  async copy() {
+    const address = this.sync();
+    if (!new URL(address).searchParams.has(PARAM)) return; // nothing drawn: nothing to share
+    try {
+      // Missing where the page is not a secure context (e.g. plain http on a LAN address).
+      if (!navigator.clipboard || typeof navigator.clipboard.writeText !== 'function') {
+        throw new Error('no clipboard');
+      }
+      await navigator.clipboard.writeText(address);
+      this.#showCopied();
+    } catch {
+      this.#showFallback(address); // not allowed here: let the person copy it themselves
+    }
+  }
+
+  #replaceAddress(address) {
+    if (address !== window.location.href) window.history.replaceState(window.history.state, '', address);
+  }
+
+  #showCopied() {
+    this.fallback.hidden = true;
+    const text = element('span', 'share-copied-text', '');
+    text.append(element('strong', '', 'Link copied'), element('span', 'share-copied-detail', ' — paste it anywhere to share'));
+    this.status.replaceChildren(text);
+    this.button.classList.add('copied');
+  }
+
+  #showFallback(address) {
+    this.status.textContent = '';
+    this.button.classList.remove('copied');
+    this.field.value = address;
+    this.fallback.hidden = false;
+    this.field.focus();
+    // All of it selected, ready to copy; 'backward' keeps the start of the link in view.
+    this.field.setSelectionRange(0, address.length, 'backward');
+  }
+
+  #hidePanels() {
+    // Called on every pen move: touch the page only when something is showing.
+    if (this.status.firstChild) this.status.replaceChildren();
+    if (!this.fallback.hidden) this.fallback.hidden = true;
+    this.button.classList.remove('copied');
+  }
+
+  #note(kind, title, detail) {
+    this.note.dataset.kind = kind;
+    this.note.replaceChildren(element('strong', 'pad-note-title', title), element('span', 'pad-note-detail', detail));
+    this.note.hidden = false;
+  }
+
+  #clearNote() {
+    if (this.note.hidden) return;
+    this.note.hidden = true;
+    this.note.replaceChildren();
+    delete this.note.dataset.kind;
+  }
+}
