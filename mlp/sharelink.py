@@ -21,7 +21,7 @@ import numpy as np
 VERSION = "1"
 N_PIXELS = 784
 MAX_LENGTH = 4096  # the longest possible v1 link is ~2,100 characters
-_ALPHABET = re.compile(r"^[A-Za-z0-9_-]*$")
+_ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class LinkError(ValueError):
@@ -62,7 +62,7 @@ def decode(code) -> np.ndarray:
         raise LinkError("the link holds no drawing")
     if len(code) > MAX_LENGTH:
         raise LinkError(f"the link is too long ({len(code)} characters) to be a drawing")
-    if not _ALPHABET.match(code):
+    if not _ALPHABET.fullmatch(code):
         raise LinkError("the link has characters a drawing link never has")
     if code[0] != VERSION:
         raise LinkError(f"the link's format version '{code[0]}' is unknown to this version of the app")
