@@ -88,12 +88,17 @@ def teacher_probabilities(teacher, images, temperature):
                            for i in range(0, len(images), 4096)]).astype(np.float32)
 
 
-def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, pen_images=None):
-    """This epoch's (shuffled, distorted, standardized) inputs, one-hot targets,
+def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, pen_images=None,
+                 fixed_inputs=None):
+    """This epoch's (shuffled, distorted, transformed) inputs, one-hot targets,
     labels, and the teacher's probabilities at the distillation temperature (or None).
-    ``fixed_soft``: the teacher's answers computed once, for undistorted images;
+    ``fixed_soft``, ``fixed_inputs``: the teacher's answers and the transformed
+    images computed once, when images are not distorted;
     ``pen_images``: the same images redrawn with the page's pen."""
     order = rng.permutation(len(images))
+    if fixed_inputs is not None:
+        soft = None if fixed_soft is None else fixed_soft[order]
+        return fixed_inputs[order], np.eye(10, dtype=np.float32)[labels[order]], labels[order], soft
     x = images[order]
     if pen_images is not None and cfg.pen_fraction > 0:
         use_pen = rng.random(len(x)) < cfg.pen_fraction
@@ -126,9 +131,11 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     teacher = load(cfg.teacher) if cfg.teacher else None
     transform = input_transform(cfg, train_images)
     # Undistorted images look the same every epoch: ask the teacher once.
+    undistorted = cfg.augment == "none" and not cfg.pen_fraction
     fixed_soft = (teacher_probabilities(teacher, train_images, cfg.temperature)
-                  if teacher is not None and cfg.augment == "none" and not cfg.pen_fraction else None)
+                  if teacher is not None and undistorted else None)
     pen_images = penstyle.redraw_in_chunks(train_images, log) if cfg.pen_fraction else None
+    fixed_inputs = np.ascontiguousarray(transform.apply(train_images)) if undistorted else None
     steps_per_epoch = int(np.ceil(len(train_images) / cfg.batch_size))
     total_steps = cfg.epochs * steps_per_epoch
     history = []
@@ -140,7 +147,7 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
         x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, transform,
-                                             fixed_soft, pen_images)
+                                             fixed_soft, pen_images, fixed_inputs)
         loss_sum, correct, seen = 0.0, 0, 0
         report_every = max(1, steps_per_epoch // 20)
         for k in range(steps_per_epoch):
