@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
+import re
 import sys
+from pathlib import Path
 
 import numpy as np
-from flask import Flask, jsonify, render_template, request, url_for
+from flask import Flask, jsonify, make_response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from mlp import preview, sharelink, weights_io
@@ -34,6 +37,45 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+# The page speaks English and Traditional Chinese (Taiwan). Every visible string
+# is in one catalog per language, static/i18n/<lang>.json, read here for the
+# server-rendered page and fetched by static/js/i18n.js for what changes live.
+# The JSON API (errors included) stays English: it is an API, not a page.
+LANGUAGES = ("en", "zh-TW")  # the first is the fallback
+I18N_DIR = Path(__file__).resolve().parent / "static" / "i18n"
+LANG_COOKIE = "lang"  # set by the page when a person picks a language (it also keeps it in localStorage)
+
+
+def load_catalogs(folder=I18N_DIR):
+    return {lang: json.loads((folder / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
+
+
+def page_language():
+    """The page's language: ?lang= (either supported value, any case), else the cookie, else Accept-Language.
+
+    Accept-Language goes through werkzeug's parser, best first; any zh (zh-TW, zh-Hant,
+    zh-HK, plain zh...) reads Traditional Chinese, any en English. Not best_match():
+    it prefers a later exact "zh-TW" to a first "en-GB", the opposite of what was asked.
+    Anything else falls back to English; the asked value is never echoed.
+    """
+    asked = request.args.get("lang", "").lower()
+    for lang in LANGUAGES:
+        if asked == lang.lower():
+            return lang
+    if request.cookies.get(LANG_COOKIE) in LANGUAGES:
+        return request.cookies[LANG_COOKIE]
+    for tag, quality in request.accept_languages:
+        primary = tag.split("-")[0].lower()
+        if quality > 0 and primary in ("zh", "en", "*"):
+            return "zh-TW" if primary == "zh" else "en"
+    return LANGUAGES[0]
+
+
+def translate(catalog, key, **params):
+    """A catalog string with its {name} placeholders filled in (a missing key is a KeyError: loud)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m.group(1), m.group(0))), catalog[key])
 
 
 def network_payload(network):
@@ -63,6 +105,13 @@ def create_app(config=None):
     network = weights_io.load(app.config["WEIGHTS"])  # fails loudly at start-up, not per request
     network_json = network_payload(network)
     network_etag = hashlib.sha256(repr(network_json).encode()).hexdigest()[:16]
+    catalogs = load_catalogs()
+
+    @app.context_processor
+    def language_context():
+        lang = page_language()
+        return {"lang": lang, "languages": LANGUAGES,
+                "t": lambda key, **params: translate(catalogs[lang], key, **params)}
 
     def shared_drawing():
         """(code, pixels) from the ?d= of a share link; a bad link is a LinkError."""
@@ -72,17 +121,20 @@ def create_app(config=None):
     @app.get("/")
     def index():
         og = None
+        catalog = catalogs[page_language()]
         if "d" in request.args:
             try:
                 code, pixels = shared_drawing()
                 answer = infer(network, pixels)["prediction"]
                 og = {"image": url_for("preview_png", d=code, _external=True),
-                      "title": "A digit drawn for a neural network" if answer is None
-                      else f"The neural network reads this drawing as {answer}"}
+                      "title": translate(catalog, "og.title.blank") if answer is None
+                      else translate(catalog, "og.title.answer", digit=answer)}
             except sharelink.LinkError:
                 pass  # the page itself tells the person, in their language
-        return render_template("index.html", sizes=network.sizes, n_params=network.n_params,
-                               test_accuracy=network.meta.get("test_accuracy"), og=og)
+        response = make_response(render_template("index.html", sizes=network.sizes, n_params=network.n_params,
+                                                 test_accuracy=network.meta.get("test_accuracy"), og=og))
+        response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
+        return response
 
     @app.get("/api/share")
     def share_decode():

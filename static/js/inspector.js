@@ -5,6 +5,8 @@
 import { drawSignedGrid } from './weight_image.js';
 import { drawSigmoid } from './sigmoid_plot.js';
 import { num, signed } from './format.js';
+import { t } from './i18n.js';
+import { palette } from './palette.js';
 
 const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
 
@@ -52,20 +54,28 @@ export class Inspector {
     this.#render();
   }
 
-  open(sel, opener) {
+  /** Show neuron `sel`; `focus`: move the keyboard focus into the panel (Escape brings it back to `opener`). */
+  open(sel, opener, { focus = false } = {}) {
     this.sel = sel;
     this.opener = opener || null;
     this.root.hidden = false;
     this.#render();
+    if (focus) this.el.title.focus();
   }
 
-  close() {
+  /** `restoreFocus`: if the focus was in the panel, give it back to the neuron that opened it. */
+  close({ restoreFocus = true } = {}) {
     if (!this.isOpen) return;
     const hadFocus = this.root.contains(document.activeElement);
     this.root.hidden = true;
     this.sel = null;
-    if (hadFocus && this.opener) this.opener.focus(); // keep the keyboard user where they were
+    if (restoreFocus && hadFocus && this.opener) this.opener.focus(); // keep the keyboard user where they were
     this.onClose();
+  }
+
+  /** The language or the palette changed: the same neuron, told again. */
+  refresh() {
+    this.#render();
   }
 
   /** The newest reply: the inspector follows the drawing live. */
@@ -78,25 +88,29 @@ export class Inspector {
     if (!this.isOpen || !this.sel) return;
     const { layer, index } = this.sel;
     const last = layer === this.sizes.length - 1;
+    // The title names the neuron in the page's language; data-i18n would put "Neuron" back on a switch.
+    delete this.el.title.dataset.i18n;
     this.el.title.textContent = last
-      ? `Output neuron for the digit ${index}`
-      : `Hidden layer ${layer} · neuron ${index + 1}`;
+      ? t('inspector.title.output', { digit: index })
+      : t('inspector.title.hidden', { layer, n: index + 1 });
     const nIn = this.sizes[layer - 1];
     const [rows, cols] = gridShape(nIn);
     this.el.from.textContent = layer === 1
-      ? `from the ${nIn} input pixels`
-      : `from hidden layer ${layer - 1}'s ${nIn} neurons`;
+      ? t('inspector.from.input', { n: nIn })
+      : t('inspector.from.hidden', { layer: layer - 1, n: nIn });
     if (!this.net) return;
 
     const { weights, biases } = this.net.layers[layer - 1];
     const w = weights.subarray(index * nIn, (index + 1) * nIn);
     const b = biases[index];
-    drawSignedGrid(this.el.weights, w, rows, cols);
+    // The sign without colour: "+"/"−" on the big cells always, on the 28x28 ones in the colour-blind palette.
+    const marks = rows <= 8 || palette() === 'cb';
+    drawSignedGrid(this.el.weights, w, rows, cols, { marks });
 
     const r = this.reply;
     const prev = r ? r.activations[layer - 1] : null;
     const contrib = Float32Array.from(w, (wi, i) => (prev ? wi * prev[i] : 0));
-    drawSignedGrid(this.el.contrib, contrib, rows, cols);
+    drawSignedGrid(this.el.contrib, contrib, rows, cols, { marks });
 
     const z = r ? r.weighted_sums[layer - 1][index] : NaN;
     const a = r ? r.activations[layer][index] : NaN;
@@ -107,7 +121,7 @@ export class Inspector {
     this.el.a.textContent = num(a, 3);
     drawSigmoid(this.el.sigmoid, z, FONT);
     this.el.note.textContent = b < 0
-      ? `The bias is the threshold: with b = ${num(b)}, the weighted sum w·a must pass ${num(-b)} before this neuron lights up (σ(z) passes ½ when z passes 0).`
-      : `The bias is the threshold: with b = ${signed(b)}, this neuron is lit unless w·a falls below ${num(-b)} (σ(z) passes ½ when z passes 0).`;
+      ? t('inspector.biasNote.negative', { b: num(b), threshold: num(-b) })
+      : t('inspector.biasNote.positive', { b: signed(b), threshold: num(-b) });
   }
 }

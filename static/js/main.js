@@ -1,22 +1,34 @@
 // Wires the page together: the pad feeds the live predictor, whose replies
-// drive the answer, the network view and the inspector.
+// drive the answer, the network view, the inspector and the experiments.
+// The page's language is loaded first (i18n.js): every sentence comes from it.
 
+import { initLanguage, onLanguageChange, t } from './i18n.js';
+import { initPalette, onPaletteChange } from './palette.js';
 import { Pad } from './pad.js';
 import { strokesToGrid } from './grid.js';
 import { fetchNetwork, predict } from './api.js';
 import { LivePredictor } from './live.js';
 import { NetworkView } from './network_view.js';
 import { Inspector } from './inspector.js';
-import { showAnswer, clearAnswer } from './answer.js';
+import { showAnswer, clearAnswer, relabelAnswer } from './answer.js';
 import { Share } from './share.js';
+import { Announcer } from './a11y/announce.js';
+import { NoiseNote, randomPixels } from './experiments/noise.js';
+import { EdgeDetector } from './experiments/edge_detector.js';
+
+await initLanguage();
 
 const $ = (sel) => document.querySelector(sel);
 const SIZES = document.body.dataset.sizes.split(',').map(Number); // from the server's network
+const PHONE = window.matchMedia('(max-width: 860px)'); // main.css's stacked layout
+const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
 
 const pad = new Pad($('[data-testid="pad"]'));
 const undoBtn = $('[data-testid="undo"]');
 const clearBtn = $('[data-testid="clear"]');
 const shareBtn = $('[data-testid="share"]');
+const noiseBtn = $('[data-testid="noise"]');
+const edgeBtn = $('[data-testid="edge-open"]');
 const hint = $('[data-testid="hint"]');
 const status = $('[data-testid="status"]');
 const inputGrid = $('[data-testid="input-grid"]');
@@ -36,12 +48,25 @@ const share = new Share({
   note: $('[data-testid="link-note"]'),
 }, { grid: () => (pad.isEmpty ? null : currentGrid()) });
 
+// Spoken once the pen is up and the newest drawing's answer is on screen.
+const announcer = new Announcer($('[data-testid="announcer"]'), {
+  busy: () => pad.drawing || document.body.dataset.live !== 'idle',
+});
+const noiseNote = new NoiseNote($('[data-testid="noise-note"]'));
+let noiseImage = null; // the pad's grid when it is the noise the button made
+const showingNoise = () => noiseImage !== null && pad.image === noiseImage && !pad.strokes.length;
+
+// One side panel at a time: the neuron inspector or the edge detector.
+const syncPanels = () => layout.classList.toggle('inspecting', inspector.isOpen || edge.isOpen);
+
 const view = new NetworkView(netCanvas, $('[data-testid="neurons"]'), {
   sizes: SIZES,
   onSelect: (sel, button) => {
-    inspector.open(sel, button);
+    edge.close({ restoreFocus: false });
+    // From the keyboard, the focus goes into the panel; Escape brings it back to the neuron.
+    inspector.open(sel, button, { focus: button.matches(':focus-visible') });
     view.select(sel);
-    layout.classList.add('inspecting');
+    syncPanels();
   },
 });
 
@@ -49,9 +74,49 @@ const inspector = new Inspector($('[data-testid="inspector"]'), {
   sizes: SIZES,
   onClose: () => {
     view.select(null);
-    layout.classList.remove('inspecting');
+    syncPanels();
   },
 });
+
+const edge = new EdgeDetector($('[data-testid="edge-detector"]'), {
+  font: FONT,
+  onOpen: () => {
+    edgeBtn.setAttribute('aria-expanded', 'true');
+    syncPanels();
+    // On a phone the panel is a sheet over the lower half: bring the pad into view above it.
+    if (PHONE.matches) pad.canvas.scrollIntoView({ block: 'nearest' });
+  },
+  onClose: () => { edgeBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+});
+edgeBtn.addEventListener('click', () => {
+  if (edge.isOpen) { edge.close(); return; }
+  inspector.close({ restoreFocus: false });
+  edge.open(edgeBtn);
+});
+
+/** The neurons' buttons, named in the page's language. */
+function labelNeurons() {
+  const last = SIZES.length - 1;
+  for (const b of view.buttons) {
+    const layer = Number(b.dataset.layer), i = Number(b.dataset.index);
+    b.setAttribute('aria-label', layer === last
+      ? t('neuron.output', { digit: i })
+      : t('neuron.hidden', { layer, n: i + 1 }));
+  }
+}
+labelNeurons();
+
+let statusText = () => ''; // the status line, as a function: said again in a new language
+const setStatus = (fn) => { statusText = fn; status.textContent = fn(); };
+
+function announce(reply) {
+  if (reply.empty || pad.isEmpty) {
+    if (announcer.spoken) announcer.say(t('announce.empty'));
+    return;
+  }
+  const digit = reply.prediction;
+  announcer.say(showingNoise() ? t('announce.noise', { digit }) : t('announce.reads', { digit }));
+}
 
 const live = new LivePredictor({
   snapshot: currentGrid,
@@ -59,13 +124,17 @@ const live = new LivePredictor({
   onReply: (reply) => {
     view.show(reply);
     inspector.update(reply);
+    edge.setInput(reply.activations[0]); // the 28x28 input the network saw
     netCanvas.dataset.prediction = reply.empty ? '' : String(reply.prediction);
     inputGrid.textContent = reply.activations[0].map((v) => (Math.round(v * 1000) / 1000).toString()).join(',');
     if (reply.empty || pad.isEmpty) clearAnswer(); else showAnswer(reply);
+    if (showingNoise()) noiseNote.update(reply);
+    announce(reply);
   },
   onState: (state, err) => {
     document.body.dataset.live = state;
-    status.textContent = state === 'error' ? `The network could not be reached: ${err.message}` : '';
+    if (state === 'idle') announcer.rest();
+    setStatus(state === 'error' ? () => t('status.unreachable', { error: err.message }) : () => '');
   },
 });
 
@@ -76,21 +145,46 @@ function syncControls() {
 
 pad.addEventListener('change', (e) => {
   syncControls();
-  const reset = e.detail.kind !== 'ink';
+  const kind = e.detail.kind;
+  const reset = kind !== 'ink';
   if (pad.isEmpty) clearAnswer(); // at once: no waiting for the server to say "nothing"
+  if (kind === 'noise') noiseImage = pad.image;
+  if (!showingNoise()) noiseNote.hide();
+  else if (kind === 'noise' || !noiseNote.isShown) noiseNote.show(); // Undo can bring the noise back
   live.changed({ reset });
   // Mid-stroke the address bar waits for the pen to lift: one replaceState per stroke, not per move.
-  const kind = e.detail.kind;
   share.changed({ settled: kind !== 'ink' && kind !== 'fresh', loaded: kind === 'load' });
 });
-pad.addEventListener('strokeend', () => share.sync());
+pad.addEventListener('strokeend', () => {
+  share.sync();
+  announcer.rest(); // the pen is up: the answer may be spoken
+});
 undoBtn.addEventListener('click', () => pad.undo());
 clearBtn.addEventListener('click', () => pad.clear());
+noiseBtn.addEventListener('click', () => pad.showGrid(randomPixels(), { kind: 'noise', crisp: true }));
 document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
     e.preventDefault();
     pad.undo();
   }
+});
+
+initPalette($('[data-testid="palette"]'));
+onPaletteChange(() => {
+  view.select(view.selected); // redraws the connections in the new colours
+  inspector.refresh();
+  edge.refresh();
+});
+
+onLanguageChange(() => {
+  labelNeurons();
+  relabelAnswer();
+  inspector.refresh();
+  edge.refresh();
+  share.relabel();
+  noiseNote.relabel();
+  announcer.reset();
+  status.textContent = statusText();
 });
 
 const shared = share.open(); // a drawing from the link in the address bar, if it holds a good one
@@ -100,5 +194,5 @@ live.changed(); // the drawing (or the blank pad: its resting state) through the
 
 fetchNetwork().then(
   (net) => { view.setNetwork(net); inspector.setNetwork(net); },
-  (err) => { status.textContent = `The network's weights could not be loaded: ${err.message}`; },
+  (err) => { setStatus(() => t('status.weights', { error: err.message })); },
 );

@@ -21,6 +21,7 @@ export class Pad extends EventTarget {
     this.replaced = null;  // the shared drawing a new stroke replaced: Undo brings it back
     this.tile = null;      // `image`, scaled up and sharpened, ready to paint
     this.tileOf = null;    // the image `tile` was made from
+    this.crisp = null;     // the image to paint as square pixels (random noise), if `image` is that
     this.pointerId = null;
     this.rect = null;
     this.side = 0;
@@ -33,14 +34,22 @@ export class Pad extends EventTarget {
 
   get isEmpty() { return this.strokes.length === 0 && this.image === null; }
 
-  /** Show a drawing known only as its 28x28 grid (from a share link), replacing everything. */
-  showGrid(values) {
+  /** A stroke is under way (the pen, finger or mouse button is down). */
+  get drawing() { return this.pointerId !== null; }
+
+  /**
+   * Show a drawing known only as its 28x28 grid (from a share link), replacing everything.
+   * `kind` names the change ('load': a link; 'noise': random pixels); `crisp` paints the
+   * grid as the network's square pixels instead of smoothing it back into ink.
+   */
+  showGrid(values, { kind = 'load', crisp = false } = {}) {
     this.strokes = [];
     this.image = Array.from(values);
+    this.crisp = crisp ? this.image : null;
     this.replaced = null;
     this.pointerId = null;
     this.#redraw();
-    this.#emit('load');
+    this.#emit(kind);
   }
 
   /** Remove the last stroke (the one being drawn, if any); the first one gives back a shared drawing it replaced. */
@@ -174,6 +183,10 @@ export class Pad extends EventTarget {
   // Bilinear alone blurs 28 pixels into fog; sharpening the interpolated edge
   // (a soft threshold, keeping faint pixels faint) makes it read as ink again.
   #paintImage() {
+    if (this.crisp === this.image) {
+      this.#paintPixels();
+      return;
+    }
     if (this.tileOf !== this.image) {
       const up = GRID_SIDE * UPSCALE;
       const small = document.createElement('canvas');
@@ -203,5 +216,21 @@ export class Pad extends EventTarget {
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(this.tile, 0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  // The grid as it is: 784 square pixels (random noise is no ink to smooth).
+  #paintPixels() {
+    const small = document.createElement('canvas');
+    small.width = small.height = GRID_SIDE;
+    const sctx = small.getContext('2d');
+    const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
+    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([244, 248, 255, Math.round(this.image[i] * 255)], i * 4);
+    sctx.putImageData(img, 0, 0);
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.shadowBlur = 0;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(small, 0, 0, this.canvas.width, this.canvas.height);
+    ctx.restore();
   }
 }

@@ -5,8 +5,30 @@
 // into numbers by sharelink.js; no link text is ever put into the page as HTML.
 
 import { encode, decode, LinkError } from './sharelink.js';
+import { t } from './i18n.js';
 
 const PARAM = 'd';
+
+// What is wrong with a bad link, as a catalog key. The codec's messages stay
+// English (they match the server's byte for byte); the page says them in its language.
+const REASONS = [
+  [/holds no drawing/, 'link.reason.empty'],
+  [/too long \((\d+) characters\)/, 'link.reason.tooLong'],
+  [/characters a drawing link never has/, 'link.reason.characters'],
+  [/format version/, 'link.reason.version'],
+  [/more than 28x28/, 'link.reason.tooMany'],
+  [/checksum/, 'link.reason.checksum'],
+  [/cut short|damaged/, 'link.reason.damaged'],
+];
+
+/** The catalog key and its parameters for a LinkError's message. */
+export function reasonKey(message) {
+  for (const [pattern, key] of REASONS) {
+    const m = pattern.exec(message);
+    if (m) return { key, params: { n: m[1] } };
+  }
+  return { key: 'link.reason.other', params: {} };
+}
 
 /** The address for `grid` (784 values): the current one with ?d= set, or without it for an empty drawing. */
 export function addressFor(grid, href = window.location.href) {
@@ -15,11 +37,6 @@ export function addressFor(grid, href = window.location.href) {
   else url.searchParams.delete(PARAM);
   url.hash = '';
   return url.href;
-}
-
-function sentence(text) {
-  const s = String(text).trim();
-  return s ? s[0].toUpperCase() + s.slice(1) + (/[.!?]$/.test(s) ? '' : '.') : '';
 }
 
 function element(tag, className, text) {
@@ -38,6 +55,8 @@ export class Share {
   constructor(els, { grid }) {
     Object.assign(this, els);
     this.grid = grid;
+    this.shownNote = null; // [kind, () => [title, detail]]: said again when the language changes
+    this.copied = false;
     this.button.addEventListener('click', () => this.copy());
     this.close.addEventListener('click', () => {
       this.#hidePanels();
@@ -57,12 +76,12 @@ export class Share {
     if (!params.has(PARAM)) return null;
     try {
       const values = decode(params.get(PARAM));
-      this.#note('shared', 'A shared drawing', 'draw to start your own');
+      this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
       return values;
     } catch (err) {
       if (!(err instanceof LinkError)) throw err;
-      this.#note('bad', 'This link’s drawing could not be opened',
-        `${sentence(err.message)} Draw a digit to start afresh.`);
+      const { key, params: args } = reasonKey(err.message);
+      this.#note('bad', () => [t('link.bad.title'), `${t(key, args)} ${t('link.bad.restart')}`]);
       this.#replaceAddress(addressFor(null));
       return null;
     }
@@ -97,6 +116,12 @@ export class Share {
     }
   }
 
+  /** The language changed: say what is showing again, in it. */
+  relabel() {
+    if (this.shownNote) this.#note(...this.shownNote);
+    if (this.copied) this.#showCopied();
+  }
+
   #replaceAddress(address) {
     if (address !== window.location.href) window.history.replaceState(window.history.state, '', address);
   }
@@ -104,13 +129,15 @@ export class Share {
   #showCopied() {
     this.fallback.hidden = true;
     const text = element('span', 'share-copied-text', '');
-    text.append(element('strong', '', 'Link copied'), element('span', 'share-copied-detail', ' — paste it anywhere to share'));
+    text.append(element('strong', '', t('share.copied')), ' ', element('span', 'share-copied-detail', t('share.copiedDetail')));
     this.status.replaceChildren(text);
     this.button.classList.add('copied');
+    this.copied = true;
   }
 
   #showFallback(address) {
     this.status.textContent = '';
+    this.copied = false;
     this.button.classList.remove('copied');
     this.field.value = address;
     this.fallback.hidden = false;
@@ -123,10 +150,13 @@ export class Share {
     // Called on every pen move: touch the page only when something is showing.
     if (this.status.firstChild) this.status.replaceChildren();
     if (!this.fallback.hidden) this.fallback.hidden = true;
+    this.copied = false;
     this.button.classList.remove('copied');
   }
 
-  #note(kind, title, detail) {
+  #note(kind, texts) {
+    const [title, detail] = texts();
+    this.shownNote = [kind, texts];
     this.note.dataset.kind = kind;
     this.note.replaceChildren(element('strong', 'pad-note-title', title), element('span', 'pad-note-detail', detail));
     this.note.hidden = false;
@@ -134,6 +164,7 @@ export class Share {
 
   #clearNote() {
     if (this.note.hidden) return;
+    this.shownNote = null;
     this.note.hidden = true;
     this.note.replaceChildren();
     delete this.note.dataset.kind;

@@ -1,15 +1,24 @@
 // Signed values as a picture, as in the video: green for positive, red for
-// negative, brightness for size. Used for a neuron's incoming weights and for
-// weight × input.
+// negative (blue/orange in the colour-blind palette), brightness for size.
+// Used for a neuron's incoming weights, for weight × input, and for the
+// edge detector's painted weights. With `marks`, each clearly signed cell also
+// carries a "+" or "−", so the sign can be read without telling colours apart
+// (cells too small for a "+" carry only the "−": a dash, as on a negative line).
 
 import { POS, NEG } from './colors.js';
 import { fitCanvas } from './canvas.js';
 
+const MARK_MIN = 0.25;   // cells weaker than this (of the strongest) get no mark: noise, not a sign
+const MARK_CELL = 6;     // CSS pixels: smaller cells are too small for a "+", and get only the "−"
+const DASH_CELL = 3;     // ...and smaller than this, nothing
+
 /**
  * Paint `values` (row-major rows x cols) on `canvas`. Brightness is |v| / max|v|
  * so the strongest value is full colour; `max` can be given to share a scale.
+ * `marks`: draw "+"/"−" on the cells (where they are big enough to read).
+ * Returns the geometry ({ctx, width, height, cw, ch}) for drawing on top.
  */
-export function drawSignedGrid(canvas, values, rows, cols, { max } = {}) {
+export function drawSignedGrid(canvas, values, rows, cols, { max, marks = false } = {}) {
   canvas.dataset.rows = String(rows);
   canvas.dataset.cols = String(cols);
   const { ctx, width, height } = fitCanvas(canvas);
@@ -41,4 +50,29 @@ export function drawSignedGrid(canvas, values, rows, cols, { max } = {}) {
       }
     }
   }
+  if (marks && Math.min(cw, ch) >= DASH_CELL) drawMarks(ctx, values, rows, cols, cw, ch, m);
+  return { ctx, width, height, cw, ch };
+}
+
+/** "+" and "−" in the middle of the clearly signed cells, dark on the bright ones. */
+function drawMarks(ctx, values, rows, cols, cw, ch, m) {
+  const s = Math.min(cw, ch);
+  const small = s < MARK_CELL;
+  const arm = small ? s * 0.34 : Math.max(1.5, s * 0.2);
+  const plus = new Path2D(), minus = new Path2D();
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = values[r * cols + c];
+      if (Math.abs(v) / m < MARK_MIN || (small && v > 0)) continue;
+      const x = (c + 0.5) * cw, y = (r + 0.5) * ch;
+      const path = v > 0 ? plus : minus;
+      path.moveTo(x - arm, y); path.lineTo(x + arm, y);
+      if (v > 0) { path.moveTo(x, y - arm); path.lineTo(x, y + arm); }
+    }
+  }
+  ctx.lineCap = 'round';
+  ctx.lineWidth = small ? Math.max(1, s * 0.22) : Math.max(1, s * 0.11);
+  ctx.strokeStyle = 'rgba(4, 7, 16, 0.72)';
+  ctx.stroke(plus);
+  ctx.stroke(minus);
 }

@@ -307,16 +307,45 @@ def test_phone_layout_with_touch(open_page):
 
     # A finger draws a 1 (real touch events): the page must not scroll while it does.
     cdp = page.context.new_cdp_session(page)
+
+    def finger(points):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]})
+        for x, y in points[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
     x = box["x"] + box["width"] / 2
-    ys = [box["y"] + box["height"] * (0.15 + 0.7 * i / 30) for i in range(31)]
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]})
-    for y in ys[1:]:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finger([(x, box["y"] + box["height"] * (0.15 + 0.7 * i / 30)) for i in range(31)])
     assert answer(page) == "1"
     assert page.evaluate("() => window.scrollY") == 0
+    expect(page.get_by_test_id("announcer")).to_have_text("The network reads 1")
     # Stacked: the pad on top, then the answer, then the network.
     answer_box = page.get_by_test_id("prediction").bounding_box()
     net_box = page.get_by_test_id("network").bounding_box()
     assert box["y"] + box["height"] <= answer_box["y"] < net_box["y"]
     assert net_box["x"] >= 0 and net_box["x"] + net_box["width"] <= 390
+
+    # Scrolled part way down, a finger draws a 7 in two strokes: still no scrolling, ever.
+    page.get_by_test_id("clear").tap()
+    page.evaluate("() => window.scrollTo(0, 90)")
+    assert page.evaluate("() => window.scrollY") == 90
+    box = pad.bounding_box()  # where the pad is now, in the viewport
+    at = lambda fx, fy: (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)  # noqa: E731
+    finger([at(0.15 + 0.7 * i / 20, 0.35) for i in range(21)])
+    finger([at(0.85 - 0.45 * i / 30, 0.35 + 0.6 * i / 30) for i in range(31)])
+    assert answer(page) == "7"
+    assert page.evaluate("() => window.scrollY") == 90
+
+    # Every control works with a finger: a neuron opens the inspector as a sheet on screen.
+    page.get_by_test_id("neuron-3-7").tap()
+    sheet = page.get_by_test_id("inspector")
+    expect(sheet).to_be_visible()
+    sheet_box = sheet.bounding_box()
+    assert sheet_box["x"] >= 0 and sheet_box["x"] + sheet_box["width"] <= 390 and sheet_box["y"] + sheet_box["height"] <= 844
+    page.get_by_test_id("inspector-close").tap()
+    expect(sheet).to_be_hidden()
+    page.get_by_test_id("noise").tap()
+    settle(page)
+    expect(page.get_by_test_id("noise-note")).to_be_visible()
+    size = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert size[0] <= size[1] == 390, "still nothing overflows"

@@ -1,0 +1,48 @@
+// The second video's experiment: show the network random pixels. It was only
+// ever trained on digits, and nothing taught it to say "this is not a digit",
+// so its output layer lights something up anyway. The note on the pad says so,
+// with the answer it gave.
+
+import { t } from '../i18n.js';
+import { num } from '../format.js';
+
+/** `n` uniform random values in 0..1 (a 28x28 grid of pure noise). */
+export function randomPixels(n = 784, random = Math.random) {
+  return Array.from({ length: n }, () => random());
+}
+
+export class NoiseNote {
+  constructor(el) {
+    this.el = el;
+    this.answer = el.querySelector('[data-field="answer"]');
+    this.reply = null;
+  }
+
+  get isShown() { return !this.el.hidden; }
+
+  show() {
+    this.reply = null;
+    this.answer.textContent = '';
+    this.el.hidden = false;
+  }
+
+  hide() {
+    if (this.el.hidden) return;
+    this.el.hidden = true;
+    this.reply = null;
+  }
+
+  /** The network's reply to the noise: its answer and how brightly that output neuron lit up. */
+  update(reply) {
+    this.reply = reply;
+    if (!this.isShown || !reply || reply.prediction === null || reply.prediction === undefined) return;
+    const digit = reply.prediction;
+    const out = reply.activations[reply.activations.length - 1];
+    this.answer.textContent = t('noise.answer', { digit, activation: num(out[digit], 2) });
+  }
+
+  /** The language changed. */
+  relabel() {
+    if (this.reply) this.update(this.reply);
+  }
+}
