@@ -109,8 +109,16 @@ export async function setLanguage(lang, { remember: keep = false } = {}) {
 export async function initLanguage() {
   const rendered = supported(document.documentElement.lang) || LANGUAGES[0];
   const asked = supported(new URL(window.location.href).searchParams.get('lang'));
-  const lang = asked || stored() || rendered;
-  strings = await catalog(lang);
+  let lang = asked || stored() || rendered;
+  try {
+    strings = await catalog(lang);
+  } catch (err) {
+    // The page itself is already in `rendered` (server-side); without its catalog the
+    // live texts cannot be said, but the page still works.
+    console.error(`i18n: ${err.message}`);
+    lang = rendered;
+    strings = await catalog(rendered).catch(() => ({}));
+  }
   current = lang;
   if (lang !== rendered) { // the server did not know (no cookie yet): switch now
     document.documentElement.lang = lang;
