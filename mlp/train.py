@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,26 +26,26 @@ from .weights_io import load, save
 
 @dataclass
 class Config:
+    """Every choice of a training run. The defaults are the recipe of the shipped network."""
     hidden: tuple = (16, 16)
-    epochs: int = 30
+    epochs: int = 100
     batch_size: int = 32
     lr: float = 0.003
     schedule: str = "cosine"      # constant | cosine | step
-    optimizer: str = "adam"       # sgd | momentum | adam
+    optimizer: str = "adam"       # sgd | momentum | adam | adamw
     loss: str = "cross_entropy"
     seed: int = 0
-    augment: str = "default"      # a preset of augment.PRESETS
-    augment_fraction: float = 1.0  # share of each epoch's images that are distorted
-    pen_fraction: float = 0.0      # share of each epoch's images redrawn with the page's pen (mlp.penstyle)
+    augment: str = "mild"         # a preset of augment.PRESETS
+    augment_fraction: float = 0.5  # share of each epoch's images that are distorted
+    pen_fraction: float = 0.3      # share of each epoch's images redrawn with the page's pen (mlp.penstyle)
     standardize: bool = True      # train on standardized pixels, folded into W1, b1 afterwards
-    whiten: float = 0.0           # > 0: ZCA-whiten with this epsilon instead (also folded)
+    whiten: float = 1.0           # > 0: ZCA-whiten with this epsilon instead (also folded)
     val_size: int = 5000
     teacher: str | None = None
     temperature: float = 4.0
     distill_weight: float = 0.7
-    weight_decay: float = 0.0
-    ema: float = 0.0  # keep an exponential moving average of the weights (e.g. 0.999) and ship that
-    extra: dict = field(default_factory=dict)
+    weight_decay: float = 0.0003
+    ema: float = 0.999  # ship an exponential moving average of the weights (0: the last step's weights)
 
 
 def learning_rate(cfg, progress):
