@@ -138,18 +138,12 @@ def create_app(config=None):
 
     @app.get("/api/share")
     def share_decode():
-        try:
-            code, pixels = shared_drawing()
-        except sharelink.LinkError as exc:
-            return jsonify(error=str(exc)), 400
+        code, pixels = shared_drawing()
         return jsonify(code=code, pixels=np.round(pixels.astype(np.float64), 6).tolist())
 
     @app.get("/preview.png")
     def preview_png():
-        try:
-            _, pixels = shared_drawing()
-        except sharelink.LinkError as exc:
-            return jsonify(error=str(exc)), 400
+        _, pixels = shared_drawing()
         reply = infer(network, pixels)
         response = app.response_class(preview.render(reply["activations"][0], reply["prediction"],
                                                      reply["probabilities"]), mimetype="image/png")
@@ -161,10 +155,7 @@ def create_app(config=None):
     def predict():
         if request.mimetype != "application/json":
             return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
-        try:
-            pixels = pixels_from_request(parse_json(request.get_data(cache=False)))
-        except InputError as exc:
-            return jsonify(error=str(exc)), 400
+        pixels = pixels_from_request(parse_json(request.get_data(cache=False)))
         return jsonify(infer(network, pixels))
 
     @app.get("/api/network")
@@ -184,6 +175,12 @@ def create_app(config=None):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    @app.errorhandler(InputError)
+    @app.errorhandler(sharelink.LinkError)
+    def bad_input(exc):
+        # A request or a link we cannot use: say why, as JSON, whatever the route.
+        return jsonify(error=str(exc)), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
