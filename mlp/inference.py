@@ -6,7 +6,7 @@ import numpy as np
 from .network import Network, softmax
 from .preprocess import INK, normalize
 
-DECIMALS = 5  # plenty for drawing, and keeps the JSON small
+DECIMALS = 4  # finer than an 8-bit pixel or a visible glow, and keeps the JSON small and quick
 
 
 def _rounded(values):
