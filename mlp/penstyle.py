@@ -11,7 +11,6 @@ page's style. Vectorized over the whole batch.
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
 
 SIDE = 28
 SCALE = 3          # work at 84x84: enough for smooth round strokes after averaging
@@ -20,7 +19,7 @@ INK = 0.35         # MNIST ink above this belongs to the stroke
 
 
 def _upsample(images):
-    """(N, 784) -> (N, 84, 84) bilinear, with Pillow one image at a time is too slow: do it in NumPy."""
+    """(N, 784) -> (N, 84, 84) bilinear, for the whole batch at once (Pillow works one image at a time)."""
     n = len(images)
     grids = images.reshape(n, SIDE, SIDE)
     coords = (np.arange(SIDE * SCALE) + 0.5) / SCALE - 0.5

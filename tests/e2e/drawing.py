@@ -95,3 +95,14 @@ def input_grid(page):
     settle(page)
     text = page.get_by_test_id("input-grid").text_content()
     return [float(v) for v in text.split(",")] if text else []
+
+
+def pad_ink(page):
+    """How many of the pad's pixels hold any ink (0 for an empty pad)."""
+    return page.evaluate("""() => {
+      const c = document.querySelector('[data-testid="pad"]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let ink = 0;
+      for (let i = 3; i < d.length; i += 4) ink += d[i] > 0 ? 1 : 0;
+      return ink;
+    }""")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from drawing import answer, draw, draw_digit, input_grid, settle
+from drawing import answer, draw, draw_digit, input_grid, pad_ink, settle
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -21,13 +21,6 @@ SIDE = 28
 # static/js/experiments/edge_detector.js's preset: +1 on rows 7-9 x columns 8-19, -1 on the ring around it.
 BAR_ROWS, BAR_COLS, PRESET_BIAS = range(7, 10), range(8, 20), -6.0
 
-PAD_INK_JS = """() => {
-  const c = document.querySelector('[data-testid="pad"]');
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let ink = 0;
-  for (let i = 3; i < d.length; i += 4) ink += d[i] > 0 ? 1 : 0;
-  return ink;
-}"""
 
 
 def preset_weights():
@@ -72,7 +65,7 @@ def test_noise_still_gets_an_answer_and_the_page_says_why(page):
     # What the network saw is the noise (re-fitted to MNIST's 20x20 box by the server), shown as its input.
     grid = input_grid(page)
     assert sum(v > 0.05 for v in grid) >= 300
-    assert page.evaluate(PAD_INK_JS) > 0
+    assert pad_ink(page) > 0
     expect(page.get_by_test_id("network")).to_have_attribute("data-prediction", digit)
     expect(page).to_have_url(re.compile(r"\?d=1[\w-]+$"))
     # The number in the sentence is that output neuron's activation.

@@ -7,15 +7,8 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from drawing import DIGITS, answer, draw, draw_digit, input_grid, settle
+from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, settle
 
-PAD_INK_JS = """() => {
-  const c = document.querySelector('[data-testid="pad"]');
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let ink = 0;
-  for (let i = 3; i < d.length; i += 4) ink += d[i] > 0 ? 1 : 0;
-  return ink;
-}"""
 
 
 def ink_box(grid, threshold=0.1):
@@ -149,11 +142,11 @@ def test_a_reply_older_than_a_clear_is_never_shown(page):
 def test_clear_empties_the_pad_and_the_answer(page):
     draw_digit(page, 1)
     assert answer(page) == "1"
-    assert page.evaluate(PAD_INK_JS) > 0
+    assert pad_ink(page) > 0
     page.get_by_test_id("clear").click()
     expect(page.get_by_test_id("prediction")).to_have_text("")
     expect(page.get_by_test_id("hint")).to_be_visible()
-    assert page.evaluate(PAD_INK_JS) == 0
+    assert pad_ink(page) == 0
     assert answer(page) == ""
     assert max(input_grid(page)) == 0
     expect(page.get_by_test_id("network")).to_have_attribute("data-prediction", "")

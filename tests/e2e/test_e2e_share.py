@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from drawing import DIGITS, answer, draw, draw_digit, input_grid, settle
+from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, settle
 from mlp import sharelink, weights_io
 from mlp.inference import infer
 
@@ -26,13 +26,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 SIZES = {"1366x768": {}, "390x844": PHONE}
 
-PAD_INK_JS = """() => {
-  const c = document.querySelector('[data-testid="pad"]');
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let ink = 0;
-  for (let i = 3; i < d.length; i += 4) ink += d[i] > 0 ? 1 : 0;
-  return ink;
-}"""
 
 CODEC_JS = """async ({ grids, codes, junk, crcInputs }) => {
   const m = await import('/static/js/sharelink.js');
@@ -167,7 +160,7 @@ def test_a_drawn_digit_opens_the_same_in_a_new_browser(open_page, server):
     assert shared.locator('[data-testid="probabilities"] .prob').evaluate_all(
         "items => items.map((li) => li.getAttribute('aria-label'))") == probabilities
     assert shared.url == url
-    assert shared.evaluate(PAD_INK_JS) > 0, "the pad shows the shared drawing"
+    assert pad_ink(shared) > 0, "the pad shows the shared drawing"
     expect(shared.get_by_test_id("hint")).to_be_hidden()
     expect(note(shared)).to_have_attribute("data-kind", "shared")
     expect(note(shared)).to_contain_text("A shared drawing")
@@ -202,14 +195,14 @@ def test_drawing_on_a_shared_drawing_starts_afresh_and_undo_brings_it_back(open_
     assert answer(page) == expected
     assert input_grid(page) == shared_grid
     expect(page).to_have_url(f"{server}/?d={code}")
-    assert page.evaluate(PAD_INK_JS) > 0
+    assert pad_ink(page) > 0
 
     page.get_by_test_id("undo").click()  # and then nothing
     assert answer(page) == ""
     expect(page).to_have_url(f"{server}/")
     expect(page.get_by_test_id("hint")).to_be_visible()
     expect(page.get_by_test_id("share")).to_be_disabled()
-    assert page.evaluate(PAD_INK_JS) == 0
+    assert pad_ink(page) == 0
 
     page.goto(one)  # Clear forgets everything, the shared drawing too
     settle(page)
@@ -219,7 +212,7 @@ def test_drawing_on_a_shared_drawing_starts_afresh_and_undo_brings_it_back(open_
     assert answer(page) == ""
     expect(page).to_have_url(f"{server}/")
     expect(page.get_by_test_id("undo")).to_be_disabled()
-    assert page.evaluate(PAD_INK_JS) == 0
+    assert pad_ink(page) == 0
 
 
 def test_address_bar_follows_the_drawing_without_flooding_history(open_page, server):
@@ -347,7 +340,7 @@ def test_a_bad_link_opens_an_empty_pad_with_a_kind_word(open_page, server, mnist
     # Our own words only, as text: two plain elements, no markup from the link.
     assert note(page).evaluate("(n) => [...n.querySelectorAll('*')].map((e) => e.tagName)") == ["STRONG", "SPAN"]
     assert "<" not in note(page).text_content()
-    assert page.evaluate(PAD_INK_JS) == 0
+    assert pad_ink(page) == 0
     expect(page.get_by_test_id("hint")).to_be_visible()
     expect(page.get_by_test_id("prediction")).to_have_text("")
     expect(page.get_by_test_id("share")).to_be_disabled()
