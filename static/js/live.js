@@ -1,7 +1,12 @@
 // Live prediction while drawing: at most one request per animation frame that
 // has new ink, never more than one in flight, and the latest drawing always wins.
+// A reply that comes back while newer ink waits sends that ink at once (if no
+// request left in this frame yet) instead of on the next frame.
 // Each request is tagged with the drawing's version; a reply older than the one
 // already shown (or older than a Clear/Undo) is dropped, never drawn.
+// Every change and every reply is tagged for perf.js: pointer-to-paint is measurable.
+
+import { markInk, markSend, markReply, tagReply } from './perf.js';
 
 export class LivePredictor {
   /**
@@ -18,6 +23,7 @@ export class LivePredictor {
     this.floorVersion = 0;  // replies for versions below this are stale (a Clear/Undo happened)
     this.inFlight = false;
     this.frame = null;
+    this.sentThisFrame = false; // a request left since the last animation frame began
     this.error = null;
   }
 
@@ -25,34 +31,47 @@ export class LivePredictor {
   changed({ reset = false } = {}) {
     this.version += 1;
     if (reset) this.floorVersion = this.version;
+    markInk(this.version);
     this.#schedule();
     this.#report();
   }
 
   #schedule() {
     if (this.frame !== null || this.inFlight) return;
-    this.frame = requestAnimationFrame(() => this.#tick());
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.#sendLatest();
+    });
   }
 
-  async #tick() {
-    this.frame = null;
+  async #sendLatest() {
     if (this.inFlight || this.sentVersion === this.version) return;
     const version = this.version;
     this.sentVersion = version;
     this.inFlight = true;
+    this.sentThisFrame = true;
+    requestAnimationFrame(() => { this.sentThisFrame = false; });
     try {
-      const reply = await this.send(this.snapshot());
+      const pixels = this.snapshot();
+      markSend(version);
+      const reply = await this.send(pixels);
+      markReply(version);
       this.error = null;
       if (version >= this.floorVersion && version > this.shownVersion) {
         this.shownVersion = version;
+        tagReply(reply, version);
         this.onReply(reply, version);
       }
     } catch (err) {
       this.error = err;
     } finally {
       this.inFlight = false;
-      // New ink arrived while we waited: send it now (on the next frame).
-      if (this.sentVersion !== this.version) this.#schedule();
+      // New ink arrived while we waited: send it at once (waiting for the next frame
+      // would only add to the delay), unless a request already left in this frame.
+      if (this.sentVersion !== this.version) {
+        if (this.sentThisFrame) this.#schedule();
+        else this.#sendLatest();
+      }
       this.#report();
     }
   }

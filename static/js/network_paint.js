@@ -1,0 +1,380 @@
+// Paints the network picture (network_view.js) onto a 2D context: the 28x28
+// input the network saw, two hidden layers of 16 neurons, 10 outputs.
+// Brightness = activation; lines coloured by the weight's sign, opacity by how
+// much they contribute now (|w·a|). No DOM here: the same code paints on the
+// page or in network_worker.js, off the page's main thread.
+//
+// A transition repaints every animation frame, so a frame is kept cheap
+// (benchmarks/page_speed.py measures it). Without a GPU the browser rasterizes
+// a canvas on the thread that draws it, and the connections are most of that work:
+// - every line's ends are worked out once per layout (typed arrays); each frame
+//   only sorts lines into opacity buckets: one path per bucket, no per-line allocations;
+// - a line's hidden parts are not drawn: lines from the input start just inside
+//   the grid's edge where they leave it (the grid is painted over them);
+// - lines end in butt caps, and lines wider than a device pixel are filled as the
+//   quadrilaterals a stroke would make (the same pixels, without the stroker);
+// - the glow around a neuron is a sprite made once, blitted (not a gradient fill per
+//   neuron per frame); the grid's pixels go into a reused buffer, its cell lines are
+//   painted once.
+
+import { SIDE } from './grid.js';
+import { GLOW, DARK, LIT, HILITE, rgba } from './colors.js';
+
+const LEVELS = 12;          // opacity buckets: lines are batched into few paths, so it stays fast
+const INK = 0.08;           // input pixels dimmer than this send no lines (nothing to see)
+const INSET = 2;            // lines from the input start this far (px) inside the grid's edge
+const HALO_IN = 0.5, HALO_OUT = 2.8; // the glow's radii, in neuron radii
+const RING = 'rgba(205, 225, 255, 0.55)';
+const CELL_LINES = 'rgba(140, 170, 220, 0.10)';
+const FRAME = 'rgba(160, 190, 240, 0.45)';
+const LABEL = 'rgba(170, 185, 215, 0.85)';
+
+/** One channel of colors.js's mix(DARK, LIT, t), without making an array. */
+const mixChannel = (c, t) => Math.round(DARK[c] + (LIT[c] - DARK[c]) * t);
+
+function makeCanvas(width, height) {
+  if (typeof OffscreenCanvas === 'function') return new OffscreenCanvas(width, height);
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
+/** Where everything goes, in CSS pixels, for a canvas of width x height. */
+export function networkLayout(W, H, sizes, font) {
+  const compact = W < 560;
+  const top = compact ? 6 : 12;
+  const bottom = compact ? 24 : 34;             // room for the layer names
+  const labelW = compact ? 24 : 40;             // room for the output digits
+  const usable = H - top - bottom;
+  const g = Math.max(40, Math.min(usable * 0.6, W * 0.33)); // the input grid's side
+  const gx = compact ? 2 : 6;
+  const gy = top + (usable - g) / 2;
+  const start = gx + g, end = W - labelW;
+  const sp = usable / 16;
+  const r = Math.max(3, Math.min(sp * 0.36, 14));
+  const so = Math.min(usable / 10, sp * 1.5);
+  const x1 = start + (end - start) * 0.42;
+  const x2 = start + (end - start) * 0.73;
+  const x3 = end - r;
+  const col = (x, n, step) => Array.from({ length: n }, (_, i) => ({ x, y: top + (usable - step * n) / 2 + step * (i + 0.5) }));
+  const digitPx = Math.round(Math.max(11, r * 1.25));
+  return {
+    W, H, compact, top, bottom, g, gx, gy, cell: g / SIDE, r,
+    layers: [null, col(x1, sizes[1], sp), col(x2, sizes[2], sp), col(x3, sizes[3], so)],
+    labelX: [gx + g / 2, x1, x2, x3],
+    digitFonts: [`500 ${digitPx}px ${font}`, `700 ${digitPx}px ${font}`], // output digits: plain, the winner
+    labelFont: `500 ${compact ? 10 : 12}px ${font}`,
+  };
+}
+
+export class NetworkPainter {
+  /** `sizes`: neurons per layer; `font`: the page's font stack (a canvas does not inherit CSS). */
+  constructor(sizes, font) {
+    this.sizes = sizes;
+    this.font = font;
+    this.layers = null;  // [{weights, nIn}] per layer of weights
+    this.geo = null;
+    this.lines = null;
+    this.pixels = makeCanvas(SIDE, SIDE);                 // the 28x28 input, drawn scaled up
+    this.pixelsCtx = this.pixels.getContext('2d');
+    this.pixelData = this.pixelsCtx.createImageData(SIDE, SIDE);
+    this.cells = makeCanvas(1, 1);                        // the grid's faint cell lines
+    this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
+  }
+
+  /** The network's weights: per layer, `weights` (n_out x n_in, row-major) and `nIn`. */
+  setNetwork(layers) {
+    this.layers = layers.map(({ weights, nIn }) => ({ weights, nIn }));
+    this.#layoutLines();
+  }
+
+  /** The canvas is width x height CSS pixels, `dpr` device pixels each. */
+  resize(width, height, dpr) {
+    this.dpr = dpr;
+    this.geo = networkLayout(width, height, this.sizes, this.font);
+    this.#layoutLines();
+    this.#makeSprites();
+  }
+
+  /**
+   * Paint everything (the context's transform maps CSS pixels to the canvas).
+   * state: shown (activations per layer), prediction (digit or null),
+   * selected ({layer, index} or null), pos and neg (the weight colours, [r, g, b]).
+   */
+  draw(ctx, state) {
+    if (!this.geo) return;
+    ctx.clearRect(0, 0, this.geo.W, this.geo.H);
+    if (this.layers && this.lines) {
+      this.#inputLines(ctx, state);
+      for (let l = 2; l < this.sizes.length; l++) this.#denseLines(ctx, l, state);
+    }
+    this.#inputGrid(ctx, state.shown[0]);
+    for (let l = 1; l < this.sizes.length; l++) this.#neurons(ctx, l, state);
+    this.#labels(ctx);
+  }
+
+  /**
+   * Both ends of every connection, once per layout: per layer (from 1), x0 y0 x1 y1
+   * for each line in drawing order (input lines pixel by pixel, then the others
+   * neuron by neuron), with typed arrays for the bucket sort each frame.
+   */
+  #layoutLines() {
+    this.lines = null;
+    if (!this.geo || !this.layers) return;
+    const { gx, gy, g, cell, r, layers } = this.geo;
+    const lines = [null];
+    // Into hidden layer 1, from each input pixel's centre. The grid is painted over
+    // them, so a line is drawn only from INSET px inside the grid's edge where it
+    // leaves it (the right edge, or the top or bottom for a steep one). Index: pixel * n + neuron.
+    const to = layers[1], n = to.length;
+    const xy = new Float32Array(SIDE * SIDE * n * 4);
+    for (let i = 0; i < SIDE * SIDE; i++) {
+      const px = gx + (i % SIDE + 0.5) * cell, py = gy + (Math.floor(i / SIDE) + 0.5) * cell;
+      for (let j = 0; j < n; j++) {
+        const tx = to[j].x - r, ty = to[j].y, k = (i * n + j) * 4;
+        const dx = tx - px, dy = ty - py, len = Math.hypot(dx, dy);
+        let t = 0; // how far along the line it starts: 0 = the pixel's centre, 1 = the neuron
+        if (dx > 0 && len > 0) {
+          // Where it leaves the grid, and the edge's share of the line's direction.
+          let exit = (gx + g - px) / dx, across = dx / len;
+          if (dy < 0 && (gy - py) / dy < exit) { exit = (gy - py) / dy; across = -dy / len; }
+          if (dy > 0 && (gy + g - py) / dy < exit) { exit = (gy + g - py) / dy; across = dy / len; }
+          t = Math.max(0, Math.min(1, exit - INSET / (across * len)));
+        }
+        xy[k] = px + dx * t;
+        xy[k + 1] = py + dy * t;
+        xy[k + 2] = tx;
+        xy[k + 3] = ty;
+      }
+    }
+    lines.push(xy);
+    // Dense layers: index to * nFrom + from (the order the weights are stored in).
+    for (let layer = 2; layer < this.sizes.length; layer++) {
+      const from = layers[layer - 1], dest = layers[layer];
+      const d = new Float32Array(from.length * dest.length * 4);
+      for (let j = 0; j < dest.length; j++) {
+        for (let i = 0; i < from.length; i++) {
+          const k = (j * from.length + i) * 4;
+          d[k] = from[i].x + r; d[k + 1] = from[i].y; d[k + 2] = dest[j].x - r; d[k + 3] = dest[j].y;
+        }
+      }
+      lines.push(d);
+    }
+    const most = Math.max(...lines.slice(1).map((a) => a.length / 4));
+    this.lines = lines;
+    this.key = new Int8Array(most);      // per line this frame: ±level (sign of the weight), 0 = not drawn
+    this.alpha = new Float64Array(most); // per line this frame: its opacity before any selection boost
+    this.order = new Int32Array(most);   // lines sorted by bucket
+    this.count = new Int32Array(2 * LEVELS + 2);  // lines per bucket (index: key + LEVELS + 1)
+    this.starts = new Int32Array(2 * LEVELS + 2);
+    this.firstSeen = new Int8Array(2 * LEVELS + 1); // bucket keys, in the order they first occur
+  }
+
+  /** Sprites made once per layout: the glow and the input grid's cell lines. */
+  #makeSprites() {
+    const { r, g, cell, gx, gy } = this.geo, dpr = this.dpr;
+    // The glow: a radial gradient from GLOW at 0.6 (HALO_IN radii) to nothing (HALO_OUT radii).
+    const side = Math.ceil(2 * HALO_OUT * r * dpr) + 2;
+    this.halo.width = this.halo.height = side;
+    this.haloSide = side / dpr;
+    const h = this.halo.getContext('2d');
+    const c = side / 2;
+    const grad = h.createRadialGradient(c, c, r * HALO_IN * dpr, c, c, r * HALO_OUT * dpr);
+    grad.addColorStop(0, rgba(GLOW, 0.6));
+    grad.addColorStop(1, rgba(GLOW, 0));
+    h.fillStyle = grad;
+    h.fillRect(0, 0, side, side);
+    // Faint pixel boundaries: it is a grid of 784 neurons, not a photo. Painted at the
+    // same device-pixel offset as on the canvas, so they land exactly where they would.
+    const ox = Math.floor(gx * dpr), oy = Math.floor(gy * dpr);
+    this.cellsAt = [ox / dpr, oy / dpr];
+    this.cells.width = Math.ceil((gx + g) * dpr) - ox + 2;
+    this.cells.height = Math.ceil((gy + g) * dpr) - oy + 2;
+    const cc = this.cells.getContext('2d');
+    cc.setTransform(dpr, 0, 0, dpr, -ox, -oy);
+    cc.beginPath();
+    for (let k = 1; k < SIDE; k++) {
+      cc.moveTo(gx + k * cell, gy); cc.lineTo(gx + k * cell, gy + g);
+      cc.moveTo(gx, gy + k * cell); cc.lineTo(gx + g, gy + k * cell);
+    }
+    cc.strokeStyle = CELL_LINES;
+    cc.lineWidth = 0.5;
+    cc.stroke();
+  }
+
+  /** Lines into `layer` from every neuron of the layer before, opacity by |w·a|. */
+  #denseLines(ctx, layer, state) {
+    const { weights } = this.layers[layer - 1];
+    const prev = state.shown[layer - 1];
+    const nFrom = prev.length, n = this.sizes[layer] * nFrom;
+    const alpha = this.alpha;
+    let max = 1e-6;
+    for (let k = 0; k < n; k++) {
+      const c = Math.abs(weights[k] * prev[k % nFrom]);
+      if (c > max) max = c;
+      alpha[k] = c;
+    }
+    for (let k = 0; k < n; k++) alpha[k] = 0.04 + 0.9 * (alpha[k] / max) ** 0.75;
+    this.#strokeBuckets(ctx, layer, n, (k) => weights[k], (k) => Math.floor(k / nFrom), 1.1, state);
+  }
+
+  /** Lines from the inked input pixels to hidden layer 1 (only those: nothing to see from the rest). */
+  #inputLines(ctx, state) {
+    const { weights, nIn } = this.layers[0];
+    const a = state.shown[0];
+    const n = this.sizes[1], alpha = this.alpha;
+    let max = 1e-6;
+    for (let i = 0; i < a.length; i++) {
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        if (a[i] < INK) { alpha[k] = -1; continue; } // not drawn
+        const c = Math.abs(weights[j * nIn + i] * a[i]);
+        if (c > max) max = c;
+        alpha[k] = c;
+      }
+    }
+    const m = a.length * n;
+    for (let k = 0; k < m; k++) if (alpha[k] >= 0) alpha[k] = 0.9 * (alpha[k] / max) ** 1.2; // only the strong ones stand out
+    this.#strokeBuckets(ctx, 1, m, (k) => weights[(k % n) * nIn + Math.floor(k / n)], (k) => k % n, 0.7, state);
+  }
+
+  /**
+   * Batch lines by sign and opacity level: a handful of paths instead of thousands.
+   * Lines 0..m-1 of `layer` (ends in this.lines, opacity in this.alpha, < 0: not drawn);
+   * `weight(k)` is line k's weight, `dest(k)` the neuron it goes to. Buckets are
+   * painted in the order their first line comes up (lines of different buckets overlap).
+   */
+  #strokeBuckets(ctx, layer, m, weight, dest, width, state) {
+    const { selected } = state;
+    const sel = selected && selected.layer === layer ? selected.index : null;
+    const dim = selected ? 0.35 : 1; // while inspecting, the other lines step back
+    const { alpha, key, order, count, starts, firstSeen } = this;
+    const xy = this.lines[layer];
+    count.fill(0);
+    let kinds = 0;
+    for (let k = 0; k < m; k++) {
+      key[k] = 0;
+      if (alpha[k] < 0) continue;
+      const boost = sel === null ? dim : (dest(k) === sel ? 1.6 : 0.12);
+      const level = Math.min(LEVELS, Math.round(alpha[k] * boost * LEVELS));
+      if (level <= 0) continue;
+      const kk = (weight(k) >= 0 ? 1 : -1) * level;
+      key[k] = kk;
+      if (count[kk + LEVELS + 1]++ === 0) firstSeen[kinds++] = kk;
+    }
+    // Counting sort: line numbers grouped by bucket, each bucket in drawing order.
+    let at = 0;
+    for (let b = 0; b < count.length; b++) { const c = count[b]; starts[b] = at; count[b] = at; at += c; }
+    for (let k = 0; k < m; k++) if (key[k] !== 0) order[count[key[k] + LEVELS + 1]++] = k;
+    ctx.lineCap = 'butt';
+    for (let q = 0; q < kinds; q++) {
+      const kk = firstSeen[q], level = Math.abs(kk);
+      const s = starts[kk + LEVELS + 1], end = count[kk + LEVELS + 1];
+      const colour = rgba(kk > 0 ? state.pos : state.neg, level / LEVELS);
+      const w = width * (0.6 + level / LEVELS);
+      ctx.beginPath();
+      if (w * this.dpr <= 1) {
+        // Thinner than a device pixel: the browser draws a faint hairline (the cheap way).
+        for (let t = s; t < end; t++) {
+          const o = order[t] * 4;
+          ctx.moveTo(xy[o], xy[o + 1]);
+          ctx.lineTo(xy[o + 2], xy[o + 3]);
+        }
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = w;
+        ctx.stroke();
+      } else {
+        // Wider: each line as the quadrilateral a butt-capped stroke would make, filled
+        // in one go (the same pixels, without the browser's stroker).
+        const h = w / 2;
+        for (let t = s; t < end; t++) {
+          const o = order[t] * 4;
+          const x0 = xy[o], y0 = xy[o + 1], x1 = xy[o + 2], y1 = xy[o + 3];
+          const len = Math.hypot(x1 - x0, y1 - y0) || 1;
+          const nx = ((y0 - y1) / len) * h, ny = ((x1 - x0) / len) * h;
+          ctx.moveTo(x0 + nx, y0 + ny);
+          ctx.lineTo(x1 + nx, y1 + ny);
+          ctx.lineTo(x1 - nx, y1 - ny);
+          ctx.lineTo(x0 - nx, y0 - ny);
+          ctx.closePath();
+        }
+        ctx.fillStyle = colour;
+        ctx.fill();
+      }
+    }
+  }
+
+  #inputGrid(ctx, a) {
+    const { gx, gy, g } = this.geo;
+    const d = this.pixelData.data;
+    for (let i = 0; i < a.length; i++) {
+      const t = Math.min(1, Math.max(0, a[i]));
+      d[i * 4] = mixChannel(0, t);
+      d[i * 4 + 1] = mixChannel(1, t);
+      d[i * 4 + 2] = mixChannel(2, t);
+      d[i * 4 + 3] = 255;
+    }
+    this.pixelsCtx.putImageData(this.pixelData, 0, 0);
+    ctx.imageSmoothingEnabled = false; // crisp pixels, as the network sees them
+    ctx.drawImage(this.pixels, gx, gy, g, g);
+    ctx.drawImage(this.cells, this.cellsAt[0], this.cellsAt[1], this.cells.width / this.dpr, this.cells.height / this.dpr);
+    ctx.imageSmoothingEnabled = true;
+    ctx.strokeStyle = FRAME;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(gx, gy, g, g);
+  }
+
+  #neurons(ctx, layer, { shown, selected, prediction }) {
+    const { r, digitFonts } = this.geo;
+    const acts = shown[layer];
+    const last = layer === this.sizes.length - 1;
+    const points = this.geo.layers[layer];
+    const hs = this.haloSide;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
+      const a = Math.min(1, Math.max(0, acts[i]));
+      if (a > 0.03) {
+        ctx.globalAlpha = a;
+        ctx.drawImage(this.halo, p.x - hs / 2, p.y - hs / 2, hs, hs);
+        ctx.globalAlpha = 1;
+      }
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+      ctx.fillStyle = `rgb(${mixChannel(0, a)}, ${mixChannel(1, a)}, ${mixChannel(2, a)})`;
+      ctx.fill();
+      ctx.lineWidth = 1.2;
+      ctx.strokeStyle = RING;
+      ctx.stroke();
+      const isSel = !!selected && selected.layer === layer && selected.index === i;
+      const isWinner = last && prediction === i;
+      if (isSel || isWinner) {
+        ctx.beginPath();
+        ctx.arc(p.x, p.y, r + 3.5, 0, Math.PI * 2);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = isSel ? HILITE : rgba(GLOW, 0.95);
+        ctx.stroke();
+      }
+      if (last) {
+        ctx.font = digitFonts[isWinner ? 1 : 0];
+        ctx.textBaseline = 'middle';
+        ctx.textAlign = 'left';
+        ctx.fillStyle = isWinner ? '#ffffff' : `rgba(220, 230, 250, ${0.45 + 0.55 * a})`;
+        ctx.fillText(String(i), p.x + r + 8, p.y);
+      }
+    }
+  }
+
+  #labels(ctx) {
+    const { labelX, compact, labelFont } = this.geo;
+    const names = compact
+      ? ['input 28×28', 'hidden 16', 'hidden 16', 'output']
+      : ['input: 28×28 = 784 pixels', 'hidden layer 1 · 16', 'hidden layer 2 · 16', 'output · 10'];
+    ctx.font = labelFont;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'alphabetic';
+    ctx.fillStyle = LABEL;
+    const y = this.geo.H - (compact ? 7 : 12);
+    names.forEach((name, l) => ctx.fillText(name, labelX[l], y));
+  }
+}
