@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from mlp import preview, sharelink, weights_io
 from mlp.inference import infer
-from mlp.inputs import InputError, parse_json, pixels_from_request
+from mlp.inputs import InputError, parse_json, pixels_from_request, sent_as_bytes
 
 MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
 
@@ -155,8 +155,10 @@ def create_app(config=None):
     def predict():
         if request.mimetype != "application/json":
             return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
-        pixels = pixels_from_request(parse_json(request.get_data(cache=False)))
-        return jsonify(infer(network, pixels))
+        payload = parse_json(request.get_data(cache=False))
+        pixels = pixels_from_request(payload)
+        # Answered in the form it was asked: numbers, or (pixels as base64 bytes) compact.
+        return jsonify(infer(network, pixels, compact=sent_as_bytes(payload)))
 
     @app.get("/api/network")
     def network_route():

@@ -7,10 +7,15 @@ from many concurrent keep-alive clients, and prints the error count (must be
 0), throughput, p50/p99 latency, and the server's memory (RSS of master and
 workers) before and after. With --compare it also measures /healthz under the
 same load and prints the ratio predict/healthz (issue: >= 0.8).
+
+The predictions sent are what the page sends: a drawing already normalized in
+the browser, 8-bit, as base64 bytes (--form numbers sends the same drawings as
+lists of 784 numbers, the API's other form).
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -24,6 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mlp.preprocess import normalize, to_bytes  # noqa: E402  (after the path is set)
 GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "30", "--preload"]
 
 
@@ -51,9 +59,9 @@ def start_server(port):
     raise SystemExit("server did not start within 60 s")
 
 
-def tree_rss_mib(pid):
-    """RSS of a process and its children, in MiB (Linux /proc)."""
-    pids, total = [pid], 0
+def tree_pids(pid):
+    """A process and its children (Linux /proc)."""
+    pids = [pid]
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
             try:
@@ -61,7 +69,26 @@ def tree_rss_mib(pid):
                     pids.append(int(p.name))
             except (OSError, IndexError, ValueError):
                 pass
-    for p in pids:
+    return pids
+
+
+def tree_cpu_seconds(pid):
+    """CPU time (user + system) used so far by a process and its children: the server's own
+    share of the work, apart from the load-generating client on the same machine."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().split(") ")[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_rss_mib(pid):
+    """RSS of a process and its children, in MiB (Linux /proc)."""
+    total = 0
+    for p in tree_pids(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -71,8 +98,9 @@ def tree_rss_mib(pid):
     return total / 1024
 
 
-def drawing_bodies(count=50, seed=0):
-    """A few plausible drawings (random strokes) so the server does real work."""
+def drawing_bodies(count=50, seed=0, form="bytes"):
+    """A few plausible drawings (random strokes, normalized and 8-bit as the page
+    sends them) so the server does real work; `form` is "bytes" or "numbers"."""
     rng = random.Random(seed)
     bodies = []
     for _ in range(count):
@@ -82,7 +110,9 @@ def drawing_bodies(count=50, seed=0):
             r = min(27, max(0, r + rng.choice((-1, 0, 1))))
             c = min(27, max(0, c + rng.choice((-1, 0, 1))))
             grid[r * 28 + c] = round(rng.uniform(0.5, 1.0), 3)
-        bodies.append(json.dumps({"pixels": grid}).encode())
+        grey = to_bytes(normalize(grid))
+        pixels = base64.b64encode(grey.tobytes()).decode() if form == "bytes" else [int(k) / 255 for k in grey]
+        bodies.append(json.dumps({"pixels": pixels}).encode())
     return bodies
 
 
@@ -132,10 +162,11 @@ def percentile(sorted_values, q):
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))] if sorted_values else float("nan")
 
 
-def report(name, latencies, errors, seconds):
+def report(name, latencies, errors, seconds, cpu_seconds):
     rate = len(latencies) / seconds
     print(f"{name}: {len(latencies)} requests, {errors} errors, {rate:.0f} req/s, "
-          f"p50 {1000 * percentile(latencies, 0.5):.1f} ms, p99 {1000 * percentile(latencies, 0.99):.1f} ms")
+          f"p50 {1000 * percentile(latencies, 0.5):.1f} ms, p99 {1000 * percentile(latencies, 0.99):.1f} ms, "
+          f"server CPU {1e6 * cpu_seconds / max(1, len(latencies)):.0f} us/request")
     return rate
 
 
@@ -144,21 +175,25 @@ def main(argv=None):
     p.add_argument("--requests", type=int, default=20000)
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--compare", action="store_true", help="also load /healthz and print the predict/healthz ratio")
+    p.add_argument("--form", choices=("bytes", "numbers"), default="bytes",
+                   help="how the pixels are sent: base64 bytes (as the page does) or 784 numbers")
     args = p.parse_args(argv)
     port = free_port()
     server = start_server(port)
     try:
-        bodies = drawing_bodies()
+        bodies = drawing_bodies(form=args.form)
+        print(f"pixels sent as {args.form}: {len(bodies[0])} bytes per request body")
         run_load(port, "/api/predict", min(200, args.requests), args.clients, bodies)  # warm up
-        before = tree_rss_mib(server.pid)
+        before, cpu = tree_rss_mib(server.pid), tree_cpu_seconds(server.pid)
         lat, errors, secs = run_load(port, "/api/predict", args.requests, args.clients, bodies)
-        after = tree_rss_mib(server.pid)
-        predict_rate = report("/api/predict", lat, errors, secs)
+        after, cpu = tree_rss_mib(server.pid), tree_cpu_seconds(server.pid) - cpu
+        predict_rate = report(f"/api/predict ({args.form})", lat, errors, secs, cpu)
         print(f"server memory: {before:.1f} MiB before, {after:.1f} MiB after ({after - before:+.1f} MiB)")
         total_errors = errors
         if args.compare:
+            cpu = tree_cpu_seconds(server.pid)
             lat, errors, secs = run_load(port, "/healthz", args.requests, args.clients)
-            health_rate = report("/healthz", lat, errors, secs)
+            health_rate = report("/healthz", lat, errors, secs, tree_cpu_seconds(server.pid) - cpu)
             total_errors += errors
             print(f"ratio predict/healthz: {predict_rate / health_rate:.2f}")
         print(f"errors: {total_errors}")

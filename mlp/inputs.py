@@ -1,11 +1,16 @@
 """Checks on what arrives from outside (the page, the API): nothing unchecked reaches the network."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 
 import numpy as np
 
 N_PIXELS = 784
+# The compact form of 'pixels': base64 of 784 bytes, one per pixel (0..255, as MNIST
+# stores them). A quarter of the size of 784 numbers, and read without parsing floats.
+B64_CHARS = 4 * ((N_PIXELS + 2) // 3)
 
 
 class InputError(ValueError):
@@ -38,14 +43,21 @@ def parse_json(body: bytes):
 
 
 def pixels_from_request(payload) -> np.ndarray:
-    """784 floats in [0, 1] from ``{"pixels": [...]}``, or an InputError saying what is wrong."""
+    """784 floats in [0, 1] from ``{"pixels": ...}``, or an InputError saying what is wrong.
+
+    'pixels' is either a list of 784 numbers from 0 to 1, or a string: base64 of 784
+    bytes, one per pixel from 0 to 255 (see ``sent_as_bytes``).
+    """
     if not isinstance(payload, dict):
         raise InputError(f"expected a JSON object like {{\"pixels\": [784 numbers]}}, got {type(payload).__name__}")
     if "pixels" not in payload:
         raise InputError("missing 'pixels': send {\"pixels\": [784 numbers from 0 to 1]}")
     pixels = payload["pixels"]
+    if isinstance(pixels, str):
+        return _pixels_from_base64(pixels)
     if not isinstance(pixels, list):
-        raise InputError(f"'pixels' must be a list of {N_PIXELS} numbers, got {type(pixels).__name__}")
+        raise InputError(f"'pixels' must be a list of {N_PIXELS} numbers (or base64 of {N_PIXELS} bytes), "
+                         f"got {type(pixels).__name__}")
     if len(pixels) != N_PIXELS:
         raise InputError(f"'pixels' must hold exactly {N_PIXELS} numbers (28x28, row by row), got {len(pixels)}")
     # Fast path: every item a plain int or float (bool, a subclass of int, is
@@ -64,3 +76,21 @@ def pixels_from_request(payload) -> np.ndarray:
         i = int(np.argmax(bad))
         raise InputError(f"pixels[{i}] = {values[i]:g} is outside 0..1 (0 = background, 1 = ink)")
     return values.astype(np.float32)
+
+
+def sent_as_bytes(payload) -> bool:
+    """Whether a request (already accepted by ``pixels_from_request``) sent its pixels as base64 bytes."""
+    return isinstance(payload["pixels"], str)
+
+
+def _pixels_from_base64(text: str) -> np.ndarray:
+    what = f"'pixels' as a string must be base64 of {N_PIXELS} bytes, one per pixel from 0 to 255"
+    if len(text) != B64_CHARS:  # checked first: nothing long is decoded
+        raise InputError(f"{what} ({B64_CHARS} characters), got {len(text)} characters")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):  # a character outside base64's alphabet, or bad padding
+        raise InputError(f"{what}: this is not valid base64") from None
+    if len(raw) != N_PIXELS:  # 1,048 characters can still pad to fewer bytes
+        raise InputError(f"{what}, got {len(raw)} bytes")
+    return np.frombuffer(raw, dtype=np.uint8).astype(np.float32) / np.float32(255)

@@ -20,6 +20,12 @@ BOX_TOLERANCE = (18, 21)
 CENTRE = 14.0  # MNIST's mean centre of mass, in pixel indices (row, col), measured on its 60,000 digits
 
 
+def to_bytes(pixels) -> np.ndarray:
+    """Values in [0, 1] -> 8-bit grey levels 0..255 (flat), as MNIST stores its pixels
+    and the page, the API's compact form and the share links carry them."""
+    return np.round(np.clip(np.asarray(pixels, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8).reshape(-1)
+
+
 def _fit_box(grid, rows, cols):
     """Crop the ink and resize it so its longer side is BOX pixels, centred in the field."""
     r0, r1 = rows[0], rows[-1] + 1
@@ -48,19 +54,26 @@ def _shift(grid, dy, dx):
     return out
 
 
+_INDEX = np.arange(SIDE, dtype=np.float64)
+
+
 def centre_of_mass(grid):
-    total = grid.sum()
-    idx = np.arange(SIDE, dtype=np.float64)
-    return float(grid.sum(axis=1) @ idx / total), float(grid.sum(axis=0) @ idx / total)
+    """(row, col) of the ink's centre of mass, in pixel indices."""
+    row_sums = np.add.reduce(grid, axis=1, dtype=np.float64)
+    col_sums = np.add.reduce(grid, axis=0, dtype=np.float64)
+    total = row_sums.sum()
+    return float(row_sums @ _INDEX / total), float(col_sums @ _INDEX / total)
 
 
 def normalize(pixels) -> np.ndarray:
     """784 (or 28x28) values in [0, 1] -> the 784 values the network should see."""
     grid = np.asarray(pixels, dtype=np.float32).reshape(SIDE, SIDE)
-    ink = grid > INK
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    # A few whole-grid reductions: this runs for every request, most of them a
+    # drawing the page has already normalized, where nothing else happens.
+    rows = np.flatnonzero(np.maximum.reduce(grid, axis=1) > INK)
     if rows.size == 0:  # nothing drawn (or only faint specks): nothing to move
         return grid.reshape(-1).copy()
+    cols = np.flatnonzero(np.maximum.reduce(grid, axis=0) > INK)
     side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
     if not BOX_TOLERANCE[0] <= side <= BOX_TOLERANCE[1]:
         grid = _fit_box(grid, rows, cols)

@@ -18,6 +18,8 @@ import zlib
 
 import numpy as np
 
+from .preprocess import to_bytes
+
 VERSION = "1"
 N_PIXELS = 784
 MAX_LENGTH = 4096  # the longest possible v1 link is ~2,100 characters
@@ -28,9 +30,7 @@ class LinkError(ValueError):
     """A share link that cannot be opened; ``str()`` says why, for people."""
 
 
-def quantize(pixels) -> np.ndarray:
-    """Values in [0, 1] to the bytes 0..255 the page and the links use."""
-    return np.round(np.clip(np.asarray(pixels, dtype=np.float64), 0.0, 1.0) * 255).astype(np.uint8).reshape(-1)
+quantize = to_bytes  # values in [0, 1] -> the bytes 0..255 a link carries
 
 
 def encode(pixels) -> str:

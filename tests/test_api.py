@@ -54,6 +54,38 @@ def test_small_digit_in_a_corner_is_seen_like_the_centred_one(client, mnist_test
     assert np.mean(diffs) < 0.08
 
 
+def floats(b64):
+    raw = base64.b64decode(b64, validate=True)
+    return np.frombuffer(raw, dtype="<f4")
+
+
+def test_compact_form_gives_the_same_answer_as_numbers(client, app, mnist_test):
+    """Pixels sent as base64 bytes (what the page sends): every array of the reply comes back
+    as base64 too, and holds the same values as the numbers reply (to its 4 decimals)."""
+    images, _ = mnist_test
+    network = weights_io.load(app.config["WEIGHTS"])
+    for image in [images[1], shrink_into_corner(images[2]), np.zeros(784)]:
+        grey = np.round(np.ravel(image) * 255).astype(np.uint8)
+        numbers = predict(client, grey / 255)
+        response = client.post("/api/predict", json={"pixels": base64.b64encode(grey.tobytes()).decode()})
+        assert response.status_code == 200, response.get_json()
+        compact = response.get_json()
+        assert list(compact) == ["prediction", "empty", "activations", "weighted_sums", "probabilities"]
+        assert (compact["prediction"], compact["empty"]) == (numbers["prediction"], numbers["empty"])
+        seen = np.frombuffer(base64.b64decode(compact["activations"][0], validate=True), dtype=np.uint8)
+        assert seen.shape == (784,)
+        assert np.abs(seen / 255 - np.array(numbers["activations"][0])).max() < 1e-4
+        layers = [floats(a) for a in compact["activations"][1:]]
+        sums = [floats(z) for z in compact["weighted_sums"]]
+        assert [len(a) for a in layers] == [16, 16, 10] and [len(z) for z in sums] == [16, 16, 10]
+        for got, want in zip(layers + sums + [floats(compact["probabilities"])],
+                             numbers["activations"][1:] + numbers["weighted_sums"] + [numbers["probabilities"]]):
+            assert np.abs(got - np.array(want)).max() <= 0.5e-4 + 1e-6
+        # The network saw exactly the 8-bit input it reports.
+        expected, _ = network.forward(seen.astype(np.float32) / 255, with_sums=True)
+        assert np.allclose(layers[-1], expected[-1], atol=1e-6)
+
+
 def test_empty_drawing_has_a_defined_answer(client):
     reply = predict(client, np.zeros(784))
     assert reply["empty"] is True and reply["prediction"] is None

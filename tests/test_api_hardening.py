@@ -1,4 +1,5 @@
 """Every malformed request gets a 4xx with a JSON error that says what was wrong; never a 5xx."""
+import base64
 import json
 
 import numpy as np
@@ -7,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 GOOD = [0.0] * 784
+B64 = base64.b64encode(bytes(784)).decode()  # the compact form: 784 zero bytes
 
 # (name, how to send it, expected status, a phrase the error must contain)
 CASES = [
@@ -17,7 +19,14 @@ CASES = [
     ("no content type", dict(data=json.dumps({"pixels": GOOD})), 415, "application/json"),
     ("JSON array, not object", dict(json=GOOD), 400, "JSON object"),
     ("missing pixels", dict(json={"pixel": GOOD}), 400, "missing 'pixels'"),
-    ("pixels not a list", dict(json={"pixels": "0" * 784}), 400, "must be a list"),
+    ("pixels an object", dict(json={"pixels": {"0": 0}}), 400, "must be a list"),
+    ("base64 of 783 bytes", dict(json={"pixels": base64.b64encode(bytes(783)).decode()}), 400, "got 1044 characters"),
+    ("base64 of 785 bytes", dict(json={"pixels": base64.b64encode(bytes(785)).decode()}), 400, "got 785 bytes"),
+    ("base64 of 786 bytes", dict(json={"pixels": base64.b64encode(bytes(786)).decode()}), 400, "got 786 bytes"),
+    ("base64 with a bad character", dict(json={"pixels": "*" + B64[1:]}), 400, "not valid base64"),
+    ("base64url, not base64", dict(json={"pixels": "-_" + B64[2:]}), 400, "not valid base64"),
+    ("base64 with whitespace", dict(json={"pixels": " " + B64[1:]}), 400, "not valid base64"),
+    ("784 digits, not base64", dict(json={"pixels": "0" * 784}), 400, "got 784 characters"),
     ("0 pixels", dict(json={"pixels": []}), 400, "exactly 784"),
     ("783 pixels", dict(json={"pixels": [0] * 783}), 400, "got 783"),
     ("785 pixels", dict(json={"pixels": [0] * 785}), 400, "got 785"),
@@ -124,3 +133,24 @@ def test_simultaneous_requests_never_mix(app, mnist_test):
         together = list(pool.map(ask, bodies * 3))
     for i, reply in enumerate(together):
         assert reply == alone[i % len(bodies)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(min_size=780, max_size=788),
+       edits=st.lists(st.tuples(st.integers(0, 1050), st.characters(codec="utf-8")), max_size=3),
+       cut=st.integers(-3, 3))
+def test_random_compact_pixels_never_5xx(client, raw, edits, cut):
+    """The compact form (base64 of 784 bytes) with the length nudged and characters broken."""
+    text = list(base64.b64encode(raw).decode())
+    for index, char in edits:
+        if index < len(text):
+            text[index] = char
+    text = "".join(text)
+    text = text[:len(text) + cut] if cut < 0 else text + "A" * cut
+    response = client.post("/api/predict", json={"pixels": text})
+    assert response.status_code in (200, 400)
+    body = response.get_json()
+    if response.status_code == 200:
+        assert len(base64.b64decode(body["activations"][0])) == 784
+    else:
+        assert body["error"]

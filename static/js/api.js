@@ -13,7 +13,7 @@ async function json(response) {
 /** base64 of little-endian float32 -> Float32Array (DataView: correct on any byte order). */
 function decodeFloats(b64, count) {
   const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-  if (bytes.length !== count * 4) throw new Error(`expected ${count} weights, got ${bytes.length / 4}`);
+  if (bytes.length !== count * 4) throw new Error(`expected ${count} numbers, got ${bytes.length / 4}`);
   const view = new DataView(bytes.buffer);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
@@ -30,12 +30,38 @@ export async function fetchNetwork() {
   return { sizes: body.sizes, nParams: body.n_params, layers, meta: body.meta || {} };
 }
 
-/** One drawing (784 values, 0..1) through the network: every layer's activations. */
+/** 784 values in 0..1 -> base64 of one byte per pixel (0..255), the API's compact form. */
+export function encodePixels(pixels) {
+  let text = '';
+  for (const v of pixels) text += String.fromCharCode(Math.round(Math.min(1, Math.max(0, v)) * 255));
+  return btoa(text);
+}
+
+/** The compact form back: base64 of 784 bytes -> 784 values k/255. */
+export function decodePixels(b64) {
+  const text = atob(b64);
+  return Array.from(text, (ch) => ch.charCodeAt(0) / 255);
+}
+
+/** A compact reply's float32 array -> an Array of numbers (the page's code expects Arrays). */
+const floats = (b64) => Array.from(decodeFloats(b64, (atob(b64).length / 4) | 0));
+
+/**
+ * One drawing (784 values, 0..1, each k/255 as the pad makes them) through the
+ * network: every layer's activations. Sent in the API's compact form (8-bit
+ * base64: a quarter of the bytes of 784 numbers), so the reply comes compact too
+ * (every array base64); it is decoded here and the rest of the page sees numbers.
+ */
 export async function predict(pixels) {
   const response = await fetch('/api/predict', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ pixels }),
+    body: JSON.stringify({ pixels: encodePixels(pixels) }),
   });
-  return json(response);
+  const reply = await json(response);
+  const [input, ...layers] = reply.activations;
+  reply.activations = [decodePixels(input), ...layers.map(floats)];
+  reply.weighted_sums = reply.weighted_sums.map(floats);
+  reply.probabilities = floats(reply.probabilities);
+  return reply;
 }

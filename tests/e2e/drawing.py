@@ -6,6 +6,7 @@ on the pad, so the same digit can be drawn big, small or off-centre.
 """
 from __future__ import annotations
 
+import base64
 import math
 
 from playwright.sync_api import expect
@@ -106,3 +107,8 @@ def pad_ink(page):
       for (let i = 3; i < d.length; i += 4) ink += d[i] > 0 ? 1 : 0;
       return ink;
     }""")
+
+
+def sent_pixels(request):
+    """The 784 values (k/255) a POST /api/predict from the page carried (it sends the compact form)."""
+    return [k / 255 for k in base64.b64decode(request.post_data_json["pixels"], validate=True)]

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, settle
+from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, sent_pixels, settle
 from mlp import sharelink, weights_io
 from mlp.inference import infer
 
@@ -141,7 +141,7 @@ def test_js_codec_agrees_with_python_byte_for_byte(page, mnist_test):
 def test_a_drawn_digit_opens_the_same_in_a_new_browser(open_page, server):
     page = open_page()
     sent = []
-    page.on("request", lambda r: sent.append(r.post_data_json["pixels"]) if r.url.endswith("/api/predict") else None)
+    page.on("request", lambda r: sent.append(sent_pixels(r)) if r.url.endswith("/api/predict") else None)
     draw_digit(page, 3)
     digit, grid = answer(page), input_grid(page)
     assert digit == "3"
@@ -169,7 +169,7 @@ def test_a_drawn_digit_opens_the_same_in_a_new_browser(open_page, server):
 
     # What the shared page sends is exactly the link's 784 values.
     resent = []
-    shared.on("request", lambda r: resent.append(r.post_data_json["pixels"]) if r.url.endswith("/api/predict") else None)
+    shared.on("request", lambda r: resent.append(sent_pixels(r)) if r.url.endswith("/api/predict") else None)
     shared.reload()
     assert answer(shared) == digit
     assert resent[-1] == [k / 255 for k in sharelink.quantize(sharelink.decode(code)).tolist()]
