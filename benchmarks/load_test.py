@@ -7,7 +7,9 @@ from many concurrent keep-alive clients, and prints the error count (must be
 0), throughput, p50/p99 latency, and the server's memory (RSS of master and
 workers) before and after. With --compare it also measures /healthz under the
 same load, in alternating rounds, and prints the ratio predict/healthz (issue:
->= 0.8) and the server's own CPU time per request of each.
+>= 0.8) and the server's own CPU time per request of each. --floor adds the
+same comparison for a POST that only reads its body (benchmarks/floor_app.py):
+what the framework alone allows.
 
 The predictions sent are what the page sends: a drawing already normalized in
 the browser, 8-bit, as base64 bytes (--form numbers sends the same drawings as
@@ -30,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # for mlp; gunicorn gets --pythonpath
 
 from mlp.preprocess import normalize, to_bytes  # noqa: E402  (after the path is set)
 GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "30", "--preload"]
@@ -42,8 +44,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(port):
-    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}", "app:create_app_or_exit()"]
+def start_server(port, app="app:create_app_or_exit()"):
+    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--pythonpath", str(ROOT),
+           "--bind", f"127.0.0.1:{port}", app]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -171,6 +174,39 @@ def report(name, latencies, errors, seconds, cpu_seconds):
     return rate
 
 
+def compare(port, pid, routes, rounds, per_round, clients):
+    """Load each route in turn, `rounds` times (the order alternating): per route the totals
+    (latencies, errors, seconds, server CPU seconds), and per round the first route's rate
+    over the second's."""
+    totals = {name: ([], 0, 0.0, 0.0) for name in routes}
+    ratios = []
+    for r in range(rounds):
+        rates = {}
+        for name in (list(routes) if r % 2 == 0 else list(reversed(routes))):
+            path, payload = routes[name]
+            cpu = tree_cpu_seconds(pid)
+            lat, errors, secs = run_load(port, path, per_round, clients, payload)
+            cpu = tree_cpu_seconds(pid) - cpu
+            old = totals[name]
+            totals[name] = (old[0] + lat, old[1] + errors, old[2] + secs, old[3] + cpu)
+            rates[name] = len(lat) / secs
+        if len(routes) == 2:
+            first, second = routes
+            ratios.append(rates[first] / rates[second])
+    return totals, ratios
+
+
+def print_comparison(label, totals, ratios):
+    for name, (lat, errors, secs, cpu) in totals.items():
+        report(name, sorted(lat), errors, secs, cpu)
+    if ratios:
+        (_, _, _, a_cpu), (_, _, _, b_cpu) = totals.values()
+        (a_lat, *_), (b_lat, *_) = totals.values()
+        print(f"{label} per round: {' '.join(f'{x:.2f}' for x in ratios)}")
+        print(f"{label}, server CPU per request (second/first): {(b_cpu / len(b_lat)) / (a_cpu / len(a_lat)):.2f}")
+        print(f"{label}: {sorted(ratios)[len(ratios) // 2]:.2f}")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=20000)
@@ -179,50 +215,40 @@ def main(argv=None):
     p.add_argument("--rounds", type=int, default=6,
                    help="with --compare: predict and healthz take turns this many times (the order alternating), "
                         "so a busy spell on a shared machine hits both alike; the ratio is the median of the rounds'")
+    p.add_argument("--floor", action="store_true",
+                   help="with --compare: also measure the framework's floor, a POST of the same body that only "
+                        "reads it (benchmarks/floor_app.py), against /healthz on that server")
     p.add_argument("--form", choices=("bytes", "numbers"), default="bytes",
                    help="how the pixels are sent: base64 bytes (as the page does) or 784 numbers")
     args = p.parse_args(argv)
-    port = free_port()
-    server = start_server(port)
-    try:
-        bodies = drawing_bodies(form=args.form)
-        print(f"pixels sent as {args.form}: {len(bodies[0])} bytes per request body")
-        run_load(port, "/api/predict", min(200, args.requests), args.clients, bodies)  # warm up
-        routes = {f"/api/predict ({args.form})": ("/api/predict", bodies)}
-        if args.compare:
-            routes["/healthz"] = ("/healthz", None)
-        rounds = max(1, args.rounds) if args.compare else 1
-        per_round = max(1, args.requests // rounds)
-        totals = {name: ([], 0, 0.0, 0.0) for name in routes}  # latencies, errors, seconds, server CPU seconds
-        ratios = []
-        before = tree_rss_mib(server.pid)
-        for r in range(rounds):
-            rates = {}
-            for name in (list(routes) if r % 2 == 0 else list(reversed(routes))):
-                path, payload = routes[name]
-                cpu = tree_cpu_seconds(server.pid)
-                lat, errors, secs = run_load(port, path, per_round, args.clients, payload)
-                cpu = tree_cpu_seconds(server.pid) - cpu
-                old = totals[name]
-                totals[name] = (old[0] + lat, old[1] + errors, old[2] + secs, old[3] + cpu)
-                rates[name] = len(lat) / secs
+    bodies = drawing_bodies(form=args.form)
+    print(f"pixels sent as {args.form}: {len(bodies[0])} bytes per request body")
+    predict = f"/api/predict ({args.form})"
+    rounds = max(1, args.rounds) if args.compare else 1
+    per_round = max(1, args.requests // rounds)
+    runs = [("app:create_app_or_exit()", predict, "ratio predict/healthz")]
+    if args.compare and args.floor:
+        runs.append(("benchmarks.floor_app:create()", "POST body only (floor)", "floor ratio POST/healthz"))
+    total_errors = 0
+    for app, name, label in runs:
+        port = free_port()
+        server = start_server(port, app)
+        try:
+            run_load(port, "/api/predict", min(200, args.requests), args.clients, bodies)  # warm up
+            routes = {name: ("/api/predict", bodies)}
             if args.compare:
-                ratios.append(rates[next(iter(routes))] / rates["/healthz"])
-        after = tree_rss_mib(server.pid)
-        for name, (lat, errors, secs, cpu) in totals.items():
-            report(name, sorted(lat), errors, secs, cpu)
-        print(f"server memory: {before:.1f} MiB before, {after:.1f} MiB after ({after - before:+.1f} MiB)")
-        if args.compare:
-            (p_lat, _, p_secs, p_cpu), (h_lat, _, h_secs, h_cpu) = totals.values()
-            print(f"ratio per round: {' '.join(f'{x:.2f}' for x in ratios)}")
-            print(f"server CPU per request, healthz/predict: {(h_cpu / len(h_lat)) / (p_cpu / len(p_lat)):.2f}")
-            print(f"ratio predict/healthz: {sorted(ratios)[len(ratios) // 2]:.2f}")
-        total_errors = sum(t[1] for t in totals.values())
-        print(f"errors: {total_errors}")
-        return 1 if total_errors else 0
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+                routes["/healthz"] = ("/healthz", None)
+            before = tree_rss_mib(server.pid)
+            totals, ratios = compare(port, server.pid, routes, rounds, per_round, args.clients)
+            after = tree_rss_mib(server.pid)
+            print_comparison(label, totals, ratios)
+            print(f"server memory: {before:.1f} MiB before, {after:.1f} MiB after ({after - before:+.1f} MiB)")
+            total_errors += sum(t[1] for t in totals.values())
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    print(f"errors: {total_errors}")
+    return 1 if total_errors else 0
 
 
 if __name__ == "__main__":

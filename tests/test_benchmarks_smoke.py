@@ -44,10 +44,12 @@ def test_forward_pass_quick():
 
 def test_load_test_quick():
     """The production server (gunicorn) under a tiny bounded load: no errors, figures printed."""
-    out = run("load_test.py", "--requests", "60", "--clients", "4", "--compare")
+    out = run("load_test.py", "--requests", "60", "--clients", "4", "--compare", "--floor", "--rounds", "2")
     for route in (r"/api/predict \(bytes\)", "/healthz"):
         assert re.search(rf"^{route}: 60 requests, 0 errors, {NUMBER} req/s, p50 {NUMBER} ms, p99 {NUMBER} ms, "
                          rf"server CPU {NUMBER} us/request$", out, re.M), out
     assert re.search(rf"^server memory: {NUMBER} MiB before, {NUMBER} MiB after", out, re.M), out
     assert re.search(rf"^ratio predict/healthz: {NUMBER}$", out, re.M), out
+    assert re.search(rf"^POST body only \(floor\): 60 requests, 0 errors", out, re.M), out
+    assert re.search(rf"^floor ratio POST/healthz: {NUMBER}$", out, re.M), out
     assert out.rstrip().endswith("errors: 0"), out
