@@ -106,6 +106,17 @@ function labelNeurons() {
 }
 labelNeurons();
 
+/** The layers' names painted under the network, in the page's language (wide and narrow canvas). */
+function labelCanvas() {
+  const hidden = (key) => SIZES.slice(1, -1).map((n, i) => t(key, { layer: i + 1, n }));
+  const out = SIZES[SIZES.length - 1];
+  view.setLabels({
+    full: [t('net.canvas.input', { n: SIZES[0] }), ...hidden('net.canvas.hidden'), t('net.canvas.output', { n: out })],
+    compact: [t('net.canvas.inputShort', { n: SIZES[0] }), ...hidden('net.canvas.hiddenShort'), t('net.canvas.outputShort', { n: out })],
+  });
+}
+labelCanvas();
+
 let statusText = () => ''; // the status line, as a function: said again in a new language
 const setStatus = (fn) => { statusText = fn; status.textContent = fn(); };
 
@@ -178,6 +189,7 @@ onPaletteChange(() => {
 
 onLanguageChange(() => {
   labelNeurons();
+  labelCanvas(); // and repaints
   relabelAnswer();
   inspector.refresh();
   edge.refresh();

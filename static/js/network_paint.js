@@ -2,7 +2,8 @@
 // input the network saw, two hidden layers of 16 neurons, 10 outputs.
 // Brightness = activation; lines coloured by the weight's sign, opacity by how
 // much they contribute now (|w·a|). No DOM here: the same code paints on the
-// page or in network_worker.js, off the page's main thread.
+// page or in network_worker.js, off the page's main thread. The layer names come
+// from the page's language (setLabels): none are written here.
 //
 // A transition repaints every animation frame, so a frame is kept cheap
 // (benchmarks/page_speed.py measures it). Without a GPU the browser rasterizes
@@ -81,6 +82,16 @@ export class NetworkPainter {
     this.pixelData = this.pixelsCtx.createImageData(SIDE, SIDE);
     this.cells = makeCanvas(1, 1);                        // the grid's faint cell lines
     this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
+    this.labels = { full: [], compact: [] };              // the layers' names (setLabels)
+    this.painted = { labels: [] };                        // what the latest draw() put in the picture
+  }
+
+  /**
+   * The layers' names under the picture, in the page's language: `full` for a wide
+   * canvas, `compact` for a narrow one, four strings each (input, hidden 1, hidden 2, output).
+   */
+  setLabels({ full, compact }) {
+    this.labels = { full: [...full], compact: [...compact] };
   }
 
   /** The network's weights: per layer, `weights` (n_out x n_in, row-major) and `nIn`. */
@@ -101,9 +112,11 @@ export class NetworkPainter {
    * Paint everything (the context's transform maps CSS pixels to the canvas).
    * state: shown (activations per layer), prediction (digit or null),
    * selected ({layer, index} or null), pos and neg (the weight colours, [r, g, b]).
+   * Afterwards this.painted says which labels the picture holds.
    */
   draw(ctx, state) {
     if (!this.geo) return;
+    this.painted = { labels: [] };
     ctx.clearRect(0, 0, this.geo.W, this.geo.H);
     if (this.layers && this.lines) {
       this.#inputLines(ctx, state);
@@ -367,14 +380,13 @@ export class NetworkPainter {
 
   #labels(ctx) {
     const { labelX, compact, labelFont } = this.geo;
-    const names = compact
-      ? ['input 28×28', 'hidden 16', 'hidden 16', 'output']
-      : ['input: 28×28 = 784 pixels', 'hidden layer 1 · 16', 'hidden layer 2 · 16', 'output · 10'];
+    const names = compact ? this.labels.compact : this.labels.full;
+    this.painted.labels = names;
     ctx.font = labelFont;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'alphabetic';
     ctx.fillStyle = LABEL;
     const y = this.geo.H - (compact ? 7 : 12);
-    names.forEach((name, l) => ctx.fillText(name, labelX[l], y));
+    for (let l = 0; l < names.length && l < labelX.length; l++) ctx.fillText(names[l], labelX[l], y);
   }
 }

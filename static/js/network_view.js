@@ -13,6 +13,10 @@
 // that is not a glide (a resize, the weights arriving, a neuron selected, the
 // colour palette, reduced motion), so the canvas always holds the current
 // picture; frames the worker painted before such a change are dropped.
+//
+// The canvas says what its current picture holds, whichever thread painted it:
+// data-labels (the layer names, JSON). The layer names (setLabels) and the neurons' button
+// names come from the page (main.js), in its language.
 
 import { NetworkPainter } from './network_paint.js';
 import { POS, NEG } from './colors.js';
@@ -20,7 +24,6 @@ import { fitCanvas, onPixelRatioChange } from './canvas.js';
 import { replyVersion, markPaint, measureDraw, measureWorkerDraw } from './perf.js';
 
 const EASE_MS = 150;
-const LAYER_NAMES = ['input', 'hidden layer 1', 'hidden layer 2', 'output'];
 const STUCK_MS = 3000; // a worker frame this late: stop using the worker
 
 // The same system font stack as the page (canvas does not inherit CSS).
@@ -62,6 +65,8 @@ export class NetworkView {
     this.fresh = false;          // a reply came: its first frame is painted here
     this.gen = 0;                // bumped by every change a frame painted before it would miss
     this.nextId = 0;
+    this.labels = { full: [], compact: [] };
+    this.shownLabels = null;     // the canvas's data-labels, as last set
     this.#makeButtons();
     this.#startWorker();
     new ResizeObserver(() => this.#resize()).observe(canvas);
@@ -73,6 +78,14 @@ export class NetworkView {
     const layers = net.layers.map(({ weights, nIn }) => ({ weights, nIn }));
     this.painter.setNetwork(layers);
     this.#toWorker({ type: 'network', layers });
+    this.#paintNow();
+  }
+
+  /** The layers' names, in the page's language: {full: [4 strings], compact: [4 strings]}. */
+  setLabels(labels) {
+    this.labels = { full: [...labels.full], compact: [...labels.compact] };
+    this.painter.setLabels(this.labels);
+    this.#toWorker({ type: 'labels', labels: this.labels });
     this.#paintNow();
   }
 
@@ -160,6 +173,12 @@ export class NetworkView {
     return { shown: this.shown, prediction: this.prediction, selected: this.selected, pos: [...POS], neg: [...NEG] };
   }
 
+  /** The canvas's data attributes follow the picture now on it (written only when they change). */
+  #showPainted({ labels }) {
+    const names = JSON.stringify(labels);
+    if (names !== this.shownLabels) this.canvas.dataset.labels = this.shownLabels = names;
+  }
+
   /** Paint the current state here, at once; frames the worker is painting are now out of date. */
   #paintNow() {
     this.gen += 1;
@@ -171,6 +190,7 @@ export class NetworkView {
     const start = performance.now();
     this.painter.draw(this.ctx, this.#state());
     measureDraw(start);
+    this.#showPainted(this.painter.painted);
   }
 
   #markPainted(version) {
@@ -194,7 +214,7 @@ export class NetworkView {
       e.preventDefault();
       this.#dropWorker();
     };
-    this.worker.postMessage({ type: 'init', sizes: this.sizes, font: FONT });
+    this.worker.postMessage({ type: 'init', sizes: this.sizes, font: FONT, labels: this.labels });
   }
 
   #workerOn() {
@@ -221,7 +241,7 @@ export class NetworkView {
         m.bitmap.close(); // painted before a change: the next frame will be right
       } else {
         if (this.ready) this.ready.bitmap.close();
-        this.ready = { bitmap: m.bitmap, version: p.version };
+        this.ready = { bitmap: m.bitmap, version: p.version, painted: m.painted };
       }
       this.#loop();
     } else if (m.type === 'failed') {
@@ -239,7 +259,7 @@ export class NetworkView {
 
   /** Put the worker's newest frame on the canvas (in an animation frame). */
   #copyReady() {
-    const { bitmap, version } = this.ready;
+    const { bitmap, version, painted } = this.ready;
     this.ready = null;
     const ctx = this.ctx;
     ctx.save();
@@ -248,6 +268,7 @@ export class NetworkView {
     ctx.drawImage(bitmap, 0, 0);
     ctx.restore();
     bitmap.close();
+    this.#showPainted(painted);
     this.#markPainted(version);
   }
 
@@ -273,9 +294,7 @@ export class NetworkView {
         b.className = 'neuron-btn';
         b.dataset.layer = String(layer);
         b.dataset.index = String(i);
-        b.dataset.testid = `neuron-${layer}-${i}`;
-        const last = layer === this.sizes.length - 1;
-        b.setAttribute('aria-label', last ? `Output neuron for the digit ${i}` : `${LAYER_NAMES[layer]}, neuron ${i + 1}`);
+        b.dataset.testid = `neuron-${layer}-${i}`; // named by main.js, in the page's language
         b.setAttribute('aria-pressed', 'false');
         b.addEventListener('click', () => this.onSelect({ layer, index: i }, b));
         this.buttonLayer.append(b);

@@ -1,10 +1,12 @@
 // Paints the network view's animation frames off the page's main thread (see
 // network_view.js): without a GPU, rasterizing thousands of lines takes most of
 // a frame, and on the main thread it would hold up the pen and the replies.
-// Messages in:  {type: 'init', sizes, font} | {type: 'network', layers}
+// Messages in:  {type: 'init', sizes, font, labels} | {type: 'network', layers}
+//               | {type: 'labels', labels} (the layers' names: {full, compact})
 //               | {type: 'resize', width, height, pixelWidth, pixelHeight, dpr}
 //               | {type: 'paint', id, state}
-// Messages out: {type: 'ready', timeOrigin} | {type: 'frame', id, bitmap, start, end}
+// Messages out: {type: 'ready', timeOrigin}
+//               | {type: 'frame', id, bitmap, start, end, painted} (painted: the painter's report)
 //               | {type: 'failed', message}
 
 import { NetworkPainter } from './network_paint.js';
@@ -21,10 +23,13 @@ self.onmessage = ({ data: m }) => {
   try {
     if (m.type === 'init') {
       painter = new NetworkPainter(m.sizes, m.font);
+      if (m.labels) painter.setLabels(m.labels);
       canvas = new OffscreenCanvas(1, 1);
       ctx = canvas.getContext('2d', CONTEXT);
       if (!ctx || typeof canvas.transferToImageBitmap !== 'function') throw new Error('no 2D OffscreenCanvas here');
       self.postMessage({ type: 'ready', timeOrigin: performance.timeOrigin });
+    } else if (m.type === 'labels') {
+      painter.setLabels(m.labels);
     } else if (m.type === 'network') {
       painter.setNetwork(m.layers);
     } else if (m.type === 'resize') {
@@ -38,7 +43,8 @@ self.onmessage = ({ data: m }) => {
       ctx.setTransform(scale[0], 0, 0, scale[1], 0, 0);
       painter.draw(ctx, m.state);
       const bitmap = canvas.transferToImageBitmap(); // rasterizes here, in this thread
-      self.postMessage({ type: 'frame', id: m.id, bitmap, start, end: performance.now() }, [bitmap]);
+      const end = performance.now();
+      self.postMessage({ type: 'frame', id: m.id, bitmap, start, end, painted: painter.painted }, [bitmap]);
     }
   } catch (err) {
     self.postMessage({ type: 'failed', message: String(err && err.message ? err.message : err) });

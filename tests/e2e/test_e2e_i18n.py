@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 
 from drawing import answer, draw, draw_digit, settle
 from mlp import sharelink
+from network_record import (as_attribute, canvas_labels, forget_painting, painted_words, record_network_painting,
+                            watch_network_attributes, watched, worker_draws_since_watch)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -102,6 +104,45 @@ def test_the_chinese_page_has_no_english_left(open_page, server):
         expect(broken.get_by_test_id("link-note")).to_contain_text("無法打開這個連結裡的圖")
         assert english_left(broken) == [], bad[:20]
     expect(broken.get_by_test_id("link-note")).to_contain_text("格式版本")
+
+
+def test_the_network_canvas_is_labelled_in_the_page_language(open_page):
+    """The layer names painted under the network come from the catalog: on the Chinese page,
+    and after every switch in place, in both directions (and in the worker's frames too)."""
+    page = open_page("/?lang=zh-TW")
+    record_network_painting(page)
+    canvas = page.get_by_test_id("network")
+    zh = canvas_labels("zh-TW")
+    expect(canvas).to_have_attribute("data-labels", as_attribute(zh))
+    words = painted_words(page)
+    assert words[-4:] == zh and set(words) <= set(zh), f"never any English, not even at first: {words}"
+
+    for lang in ("en", "zh-TW", "en"):
+        labels = canvas_labels(lang)
+        forget_painting(page)
+        page.get_by_test_id(f"lang-{lang}").click()
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(canvas).to_have_attribute("data-labels", as_attribute(labels))
+        words = painted_words(page)
+        assert words[-4:] == labels and set(words) <= set(labels), (lang, words)
+
+    # A drawing's glide, painted by network_worker.js where the browser can: the same labels.
+    watch_network_attributes(page)
+    draw_digit(page, 5)
+    settle(page)
+    expect(canvas).to_have_attribute("data-labels", as_attribute(canvas_labels("en")))
+    assert worker_draws_since_watch(page) > 0, "the glide was painted by the worker"
+    # Any change of the labels while it glided would be recorded: there was none.
+    assert watched(page, "data-labels") == [], watched(page, "data-labels")
+
+
+def test_the_phone_canvas_has_the_short_labels_in_chinese(open_page):
+    page = open_page("/?lang=zh-TW", **PHONE)
+    record_network_painting(page)
+    short = canvas_labels("zh-TW", compact=True)
+    expect(page.get_by_test_id("network")).to_have_attribute("data-labels", as_attribute(short))
+    words = painted_words(page)
+    assert words[-4:] == short and set(words) <= set(short), words
 
 
 @pytest.mark.parametrize("locale, lang", [("zh-TW", "zh-TW"), ("zh-HK", "zh-TW"), ("en-GB", "en"), ("fr-FR", "en")])
