@@ -3,7 +3,7 @@
 // The page's language is loaded first (i18n.js): every sentence comes from it.
 
 import { initLanguage, onLanguageChange, t } from './i18n.js';
-import { initPalette, onPaletteChange } from './palette.js';
+import { initPalette, onPaletteChange, palette } from './palette.js';
 import { Pad } from './pad.js';
 import { strokesToGrid } from './grid.js';
 import { fetchNetwork, predict } from './api.js';
@@ -117,6 +117,14 @@ function labelCanvas() {
 }
 labelCanvas();
 
+/** The legend's negative key: in the colour-blind palette it says the lines are dashed. */
+const legendNeg = $('.key-neg');
+function labelLegend() {
+  const dashed = palette() === 'cb';
+  legendNeg.dataset.i18n = dashed ? 'legend.negDashed' : 'legend.neg'; // a language switch re-renders it
+  legendNeg.textContent = dashed ? t('legend.negDashed') : t('legend.neg');
+}
+
 let statusText = () => ''; // the status line, as a function: said again in a new language
 const setStatus = (fn) => { statusText = fn; status.textContent = fn(); };
 
@@ -181,8 +189,10 @@ document.addEventListener('keydown', (e) => {
 });
 
 initPalette($('[data-testid="palette"]'));
+labelLegend();
 onPaletteChange(() => {
-  view.select(view.selected); // redraws the connections in the new colours
+  labelLegend();
+  view.select(view.selected); // redraws the connections in the new colours (dashed negatives in cb)
   inspector.refresh();
   edge.refresh();
 });

@@ -1,9 +1,10 @@
 // Paints the network picture (network_view.js) onto a 2D context: the 28x28
 // input the network saw, two hidden layers of 16 neurons, 10 outputs.
 // Brightness = activation; lines coloured by the weight's sign, opacity by how
-// much they contribute now (|w·a|). No DOM here: the same code paints on the
-// page or in network_worker.js, off the page's main thread. The layer names come
-// from the page's language (setLabels): none are written here.
+// much they contribute now (|w·a|); in the colour-blind palette the negative
+// ones are also dashed (the sign without colour). No DOM here: the same code paints
+// on the page or in network_worker.js, off the page's main thread. The layer names
+// come from the page's language (setLabels): none are written here.
 //
 // A transition repaints every animation frame, so a frame is kept cheap
 // (benchmarks/page_speed.py measures it). Without a GPU the browser rasterizes
@@ -14,6 +15,7 @@
 //   the grid's edge where they leave it (the grid is painted over them);
 // - lines end in butt caps, and lines wider than a device pixel are filled as the
 //   quadrilaterals a stroke would make (the same pixels, without the stroker);
+//   dashed lines (the colour-blind palette's negatives) are stroked, with a dash pattern;
 // - the glow around a neuron is a sprite made once, blitted (not a gradient fill per
 //   neuron per frame); the grid's pixels go into a reused buffer, its cell lines are
 //   painted once.
@@ -29,6 +31,8 @@ const RING = 'rgba(205, 225, 255, 0.55)';
 const CELL_LINES = 'rgba(140, 170, 220, 0.10)';
 const FRAME = 'rgba(160, 190, 240, 0.45)';
 const LABEL = 'rgba(170, 185, 215, 0.85)';
+const DASH = [4, 3];        // negative weights' lines when state.negDashed (CSS px: dash, gap)
+const NO_DASH = [];
 
 /** One channel of colors.js's mix(DARK, LIT, t), without making an array. */
 const mixChannel = (c, t) => Math.round(DARK[c] + (LIT[c] - DARK[c]) * t);
@@ -83,7 +87,7 @@ export class NetworkPainter {
     this.cells = makeCanvas(1, 1);                        // the grid's faint cell lines
     this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
     this.labels = { full: [], compact: [] };              // the layers' names (setLabels)
-    this.painted = { labels: [] };                        // what the latest draw() put in the picture
+    this.painted = { labels: [], negatives: 'solid' };    // what the latest draw() put in the picture
   }
 
   /**
@@ -111,12 +115,13 @@ export class NetworkPainter {
   /**
    * Paint everything (the context's transform maps CSS pixels to the canvas).
    * state: shown (activations per layer), prediction (digit or null),
-   * selected ({layer, index} or null), pos and neg (the weight colours, [r, g, b]).
-   * Afterwards this.painted says which labels the picture holds.
+   * selected ({layer, index} or null), pos and neg (the weight colours, [r, g, b]),
+   * negDashed (true: negative weights' lines are dashed). Afterwards this.painted says
+   * which labels and which style of negative lines the picture holds.
    */
   draw(ctx, state) {
     if (!this.geo) return;
-    this.painted = { labels: [] };
+    this.painted = { labels: [], negatives: state.negDashed ? 'dashed' : 'solid' };
     ctx.clearRect(0, 0, this.geo.W, this.geo.H);
     if (this.layers && this.lines) {
       this.#inputLines(ctx, state);
@@ -281,13 +286,26 @@ export class NetworkPainter {
     for (let b = 0; b < count.length; b++) { const c = count[b]; starts[b] = at; count[b] = at; at += c; }
     for (let k = 0; k < m; k++) if (key[k] !== 0) order[count[key[k] + LEVELS + 1]++] = k;
     ctx.lineCap = 'butt';
+    const dashed = !!state.negDashed;
     for (let q = 0; q < kinds; q++) {
       const kk = firstSeen[q], level = Math.abs(kk);
       const s = starts[kk + LEVELS + 1], end = count[kk + LEVELS + 1];
       const colour = rgba(kk > 0 ? state.pos : state.neg, level / LEVELS);
       const w = width * (0.6 + level / LEVELS);
       ctx.beginPath();
-      if (w * this.dpr <= 1) {
+      if (dashed && kk < 0) {
+        // The colour-blind palette's negatives: stroked dashed, whatever their width.
+        for (let t = s; t < end; t++) {
+          const o = order[t] * 4;
+          ctx.moveTo(xy[o], xy[o + 1]);
+          ctx.lineTo(xy[o + 2], xy[o + 3]);
+        }
+        ctx.setLineDash(DASH);
+        ctx.strokeStyle = colour;
+        ctx.lineWidth = w;
+        ctx.stroke();
+        ctx.setLineDash(NO_DASH);
+      } else if (w * this.dpr <= 1) {
         // Thinner than a device pixel: the browser draws a faint hairline (the cheap way).
         for (let t = s; t < end; t++) {
           const o = order[t] * 4;

@@ -15,11 +15,13 @@
 // picture; frames the worker painted before such a change are dropped.
 //
 // The canvas says what its current picture holds, whichever thread painted it:
-// data-labels (the layer names, JSON). The layer names (setLabels) and the neurons' button
+// data-labels (the layer names, JSON) and data-negative-style ('solid', or 'dashed'
+// in the colour-blind palette). The layer names (setLabels) and the neurons' button
 // names come from the page (main.js), in its language.
 
 import { NetworkPainter } from './network_paint.js';
 import { POS, NEG } from './colors.js';
+import { palette } from './palette.js';
 import { fitCanvas, onPixelRatioChange } from './canvas.js';
 import { replyVersion, markPaint, measureDraw, measureWorkerDraw } from './perf.js';
 
@@ -66,7 +68,8 @@ export class NetworkView {
     this.gen = 0;                // bumped by every change a frame painted before it would miss
     this.nextId = 0;
     this.labels = { full: [], compact: [] };
-    this.shownLabels = null;     // the canvas's data-labels, as last set
+    this.shownLabels = null;     // the canvas's data-labels and data-negative-style, as last set
+    this.shownNegatives = null;
     this.#makeButtons();
     this.#startWorker();
     new ResizeObserver(() => this.#resize()).observe(canvas);
@@ -170,13 +173,17 @@ export class NetworkView {
   }
 
   #state() {
-    return { shown: this.shown, prediction: this.prediction, selected: this.selected, pos: [...POS], neg: [...NEG] };
+    return {
+      shown: this.shown, prediction: this.prediction, selected: this.selected,
+      pos: [...POS], neg: [...NEG], negDashed: palette() === 'cb',
+    };
   }
 
   /** The canvas's data attributes follow the picture now on it (written only when they change). */
-  #showPainted({ labels }) {
+  #showPainted({ labels, negatives }) {
     const names = JSON.stringify(labels);
     if (names !== this.shownLabels) this.canvas.dataset.labels = this.shownLabels = names;
+    if (negatives !== this.shownNegatives) this.canvas.dataset.negativeStyle = this.shownNegatives = negatives;
   }
 
   /** Paint the current state here, at once; frames the worker is painting are now out of date. */

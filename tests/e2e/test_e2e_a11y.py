@@ -12,6 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from drawing import answer, draw_digit, settle
+from network_record import (catalog, forget_painting, painted_dashes, record_network_painting, watch_network_attributes,
+                            watched, worker_draws_since_watch)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
@@ -201,9 +203,12 @@ def test_the_colour_blind_palette_replaces_green_and_red_everywhere(open_page, s
         assert counts["green"] == 0 and counts["red"] == 0, (sel, counts)
         assert counts["blue"] > 20 and counts["orange"] > 20, (sel, counts)
     # The legend and the inspector's words follow.
-    colours = page.evaluate("""() => ['.key-pos', '.key-neg'].map((s) =>
-      getComputedStyle(document.querySelector(s), '::before').backgroundColor)""")
-    assert colours == ["rgb(86, 180, 233)", "rgb(240, 160, 30)"]
+    keys = page.evaluate("""() => ['.key-pos', '.key-neg'].map((s) => {
+      const mark = getComputedStyle(document.querySelector(s), '::before');
+      return `${mark.backgroundColor} ${mark.backgroundImage}`;
+    })""")
+    assert keys[0].startswith("rgb(86, 180, 233)"), keys  # a solid line
+    assert "rgb(240, 160, 30)" in keys[1] and "repeating-linear-gradient" in keys[1], keys  # a dashed one
     expect(page.locator('[data-sign="pos"]')).to_have_text("blue +")
     expect(page.locator('[data-sign="neg"]')).to_have_text("orange −")
 
@@ -227,3 +232,67 @@ def test_the_colour_blind_palette_replaces_green_and_red_everywhere(open_page, s
     page.get_by_test_id("palette").click()
     expect(page.locator("body")).to_have_attribute("data-palette", "default")
     expect(page.locator('[data-sign="pos"]')).to_have_text("green +")
+
+
+LEGEND_NEG_JS = """() => {
+  const key = document.querySelector('.key-neg');
+  const mark = getComputedStyle(key, '::before');
+  return { text: key.textContent, image: mark.backgroundImage };
+}"""
+
+
+def test_the_colour_blind_palette_draws_negative_weights_dashed(open_page):
+    """The sign without colour on the connections: in the colour-blind palette the negative
+    weights' lines are dashed (on the page's thread and in the worker's frames), and the
+    legend's negative key is a dashed line that says so. The default palette stays solid."""
+    page = open_page()
+    record_network_painting(page)
+    canvas = page.get_by_test_id("network")
+    draw_digit(page, 2)
+    settle(page)
+    expect(canvas).to_have_attribute("data-negative-style", "solid")
+    assert [d for d in painted_dashes(page) if d] == [], "no dashes in the default palette"
+    legend = page.evaluate(LEGEND_NEG_JS)
+    assert legend == {"text": catalog("en")["legend.neg"], "image": "none"}, legend
+
+    forget_painting(page)
+    page.get_by_test_id("palette").click()
+    expect(page.locator("body")).to_have_attribute("data-palette", "cb")
+    expect(canvas).to_have_attribute("data-negative-style", "dashed")
+    assert [d for d in painted_dashes(page) if d], "the repaint strokes dashed lines"
+    legend = page.evaluate(LEGEND_NEG_JS)
+    assert legend["text"] == catalog("en")["legend.negDashed"], legend
+    assert "repeating-linear-gradient" in legend["image"] and "rgb(240, 160, 30)" in legend["image"], legend
+
+    # A new drawing's glide (painted by network_worker.js where the browser can): dashed too.
+    watch_network_attributes(page)
+    page.get_by_test_id("clear").click()
+    draw_digit(page, 7)
+    settle(page)
+    assert worker_draws_since_watch(page) > 0, "the glide was painted by the worker"
+    assert watched(page, "data-negative-style") == [], "dashed all along (a change would be recorded)"
+    expect(canvas).to_have_attribute("data-negative-style", "dashed")
+
+    page.reload()  # remembered, and dashed from the first picture
+    settle(page)
+    expect(canvas).to_have_attribute("data-negative-style", "dashed")
+    assert page.evaluate(LEGEND_NEG_JS)["text"] == catalog("en")["legend.negDashed"]
+
+    page.get_by_test_id("palette").click()
+    expect(page.locator("body")).to_have_attribute("data-palette", "default")
+    expect(canvas).to_have_attribute("data-negative-style", "solid")
+    assert page.evaluate(LEGEND_NEG_JS) == {"text": catalog("en")["legend.neg"], "image": "none"}
+
+
+@pytest.mark.parametrize("palette", ["default", "cb"])
+def test_screenshots_of_both_palettes(open_page, palette):
+    """Desktop and phone, a digit drawn: for a person to look at."""
+    for size, options in (("1366x768", {}), ("390x844", PHONE)):
+        page = open_page("/", **options)
+        draw_digit(page, 2)
+        settle(page)
+        if palette == "cb":
+            page.get_by_test_id("palette").click()
+            expect(page.get_by_test_id("network")).to_have_attribute("data-negative-style", "dashed")
+        (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "screenshots" / f"palette-{palette}-{size}.png"), full_page=True)
