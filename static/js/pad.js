@@ -189,12 +189,7 @@ export class Pad extends EventTarget {
     }
     if (this.tileOf !== this.image) {
       const up = GRID_SIDE * UPSCALE;
-      const small = document.createElement('canvas');
-      small.width = small.height = GRID_SIDE;
-      const sctx = small.getContext('2d');
-      const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
-      for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([244, 248, 255, Math.round(this.image[i] * 255)], i * 4);
-      sctx.putImageData(img, 0, 0);
+      const small = this.#gridCanvas();
       this.tile = this.tile || document.createElement('canvas');
       this.tile.width = this.tile.height = up;
       const tctx = this.tile.getContext('2d', { willReadFrequently: true });
@@ -220,17 +215,23 @@ export class Pad extends EventTarget {
 
   // The grid as it is: 784 square pixels (random noise is no ink to smooth).
   #paintPixels() {
-    const small = document.createElement('canvas');
-    small.width = small.height = GRID_SIDE;
-    const sctx = small.getContext('2d');
-    const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
-    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([244, 248, 255, Math.round(this.image[i] * 255)], i * 4);
-    sctx.putImageData(img, 0, 0);
+    const small = this.#gridCanvas();
     const ctx = this.ctx;
     ctx.save();
     ctx.shadowBlur = 0;
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(small, 0, 0, this.canvas.width, this.canvas.height);
     ctx.restore();
+  }
+
+  // The 784 values of this.image as a 28x28 canvas: ink in the pen's colour, its value as alpha.
+  #gridCanvas() {
+    const small = document.createElement('canvas');
+    small.width = small.height = GRID_SIDE;
+    const sctx = small.getContext('2d');
+    const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
+    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([244, 248, 255, Math.round(this.image[i] * 255)], i * 4);
+    sctx.putImageData(img, 0, 0);
+    return small;
   }
 }
