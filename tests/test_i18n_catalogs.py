@@ -107,9 +107,6 @@ def test_no_sentence_is_written_in_the_scripts():
                 continue
             for m in sentence.finditer(code):
                 found.append(f"{script.relative_to(ROOT)}:{lineno}: {m.group(2)}")
-    # network_view.js still draws its canvas labels in English (see README/i18n notes);
-    # allow exactly those until it takes them from the catalog.
-    found = [f for f in found if not f.startswith("static/js/network_view.js")]
     assert not found, "\n".join(found)
 
 

@@ -3,7 +3,10 @@
 // A layer of real <button>s sits over the neurons so each one can be clicked,
 // tapped or reached with Tab.
 //
-// New activations glide in over EASE_MS, one picture per animation frame.
+// New activations glide in over EASE_MS, one picture per animation frame; while
+// the pen moves, replies come faster than that, and each is shown as it is in the
+// next frame instead (the replies are the animation; a glide would lag behind
+// the pen, and paint every frame in between).
 // Without a GPU, rasterizing the connections takes most of a frame, and on the
 // page's main thread, frame after frame, it holds up the pen, the replies and
 // everything else. So where the browser can (a Worker with a 2D OffscreenCanvas)
@@ -52,6 +55,7 @@ export class NetworkView {
     this.from = this.shown.map((a) => a.slice());         // where the transition started
     this.target = this.shown.map((a) => a.slice());       // where it is going
     this.t0 = 0;
+    this.lastReplyAt = -Infinity;
     this.raf = null;
     this.lastFrame = 0;          // the latest animation frame's time
     this.frameMs = 1000 / 60;    // the display's frame interval (measured as frames go by)
@@ -104,8 +108,11 @@ export class NetworkView {
       this.#markPainted(this.latestVersion);
       return;
     }
-    for (let l = 0; l < this.shown.length; l++) this.from[l].set(this.shown[l]);
-    this.t0 = performance.now();
+    const now = performance.now();
+    const streaming = now - this.lastReplyAt < EASE_MS;
+    this.lastReplyAt = now;
+    for (let l = 0; l < this.shown.length; l++) this.from[l].set(streaming ? this.target[l] : this.shown[l]);
+    this.t0 = streaming ? now - EASE_MS : now; // streaming: the "glide" is over before it starts
     this.paintedUpTo = -Infinity;
     this.fresh = true; // its first frame is painted here: the soonest it can be on screen
     this.#loop();

@@ -26,6 +26,13 @@ export class Pad extends EventTarget {
     this.rect = null;
     this.side = 0;
     this.paintFrame = 0;
+    // Strokes already finished (and a shared drawing under them), painted once on
+    // `baked`: a frame repaints only the stroke under way on top of it. With the
+    // glow (a shadow blur) and no GPU, repainting every stroke on every frame grew
+    // with the drawing and took much of the frame.
+    this.baked = document.createElement('canvas');
+    this.bakedCount = 0;        // strokes painted on `baked`...
+    this.bakedImage = undefined; // ...over this shared drawing (or none): another one, and it is made again
     this.#listen();
     new ResizeObserver(() => this.#resize()).observe(canvas);
     onPixelRatioChange(() => this.#resize()); // a sharper screen needs a bigger backing store
@@ -145,8 +152,7 @@ export class Pad extends EventTarget {
     c.addEventListener('lostpointercapture', end);
   }
 
-  #style() {
-    const ctx = this.ctx;
+  #style(ctx) {
     ctx.lineWidth = PEN * this.side;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
@@ -166,25 +172,45 @@ export class Pad extends EventTarget {
   }
 
   #redraw() {
-    const ctx = this.ctx, s = this.side;
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    this.#style();
-    if (this.image) this.#paintImage();
-    for (const stroke of this.strokes) {
-      ctx.beginPath();
-      ctx.moveTo(stroke[0].x * s, stroke[0].y * s);
-      if (stroke.length === 1) ctx.lineTo(stroke[0].x * s + 0.01, stroke[0].y * s);
-      for (let i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i].x * s, stroke[i].y * s);
-      ctx.stroke();
+    const { ctx, canvas, baked } = this;
+    const finished = Math.max(0, this.strokes.length - 1); // the last stroke may still grow
+    const bctx = baked.getContext('2d');
+    if (this.bakedCount > finished || this.bakedImage !== this.image
+        || baked.width !== canvas.width || baked.height !== canvas.height) {
+      // Undo, Clear, another shared drawing or a resize: paint what stays from scratch.
+      baked.width = canvas.width; // (also clears it)
+      baked.height = canvas.height;
+      this.#style(bctx);
+      if (this.image) this.#paintImage(bctx);
+      this.bakedCount = 0;
+      this.bakedImage = this.image;
     }
+    for (; this.bakedCount < finished; this.bakedCount++) this.#paintStroke(bctx, this.strokes[this.bakedCount]);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.shadowBlur = 0; // the baked strokes have their glow already
+    ctx.drawImage(baked, 0, 0);
+    if (this.strokes.length > finished) {
+      this.#style(ctx);
+      this.#paintStroke(ctx, this.strokes[finished]);
+    }
+  }
+
+  /** One whole stroke as one path (its glow painted once, with no beads at the joints). */
+  #paintStroke(ctx, stroke) {
+    const s = this.side;
+    ctx.beginPath();
+    ctx.moveTo(stroke[0].x * s, stroke[0].y * s);
+    if (stroke.length === 1) ctx.lineTo(stroke[0].x * s + 0.01, stroke[0].y * s);
+    for (let i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i].x * s, stroke[i].y * s);
+    ctx.stroke();
   }
 
   // The shared grid, smoothly scaled up to the whole pad, in the pen's colour and glow.
   // Bilinear alone blurs 28 pixels into fog; sharpening the interpolated edge
   // (a soft threshold, keeping faint pixels faint) makes it read as ink again.
-  #paintImage() {
+  #paintImage(ctx) {
     if (this.crisp === this.image) {
-      this.#paintPixels();
+      this.#paintPixels(ctx);
       return;
     }
     if (this.tileOf !== this.image) {
@@ -207,16 +233,14 @@ export class Pad extends EventTarget {
       tctx.putImageData(big, 0, 0);
       this.tileOf = this.image;
     }
-    const ctx = this.ctx;
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(this.tile, 0, 0, this.canvas.width, this.canvas.height);
   }
 
   // The grid as it is: 784 square pixels (random noise is no ink to smooth).
-  #paintPixels() {
+  #paintPixels(ctx) {
     const small = this.#gridCanvas();
-    const ctx = this.ctx;
     ctx.save();
     ctx.shadowBlur = 0;
     ctx.imageSmoothingEnabled = false;

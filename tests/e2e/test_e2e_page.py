@@ -153,20 +153,36 @@ def test_clear_empties_the_pad_and_the_answer(page):
     expect(page.get_by_test_id("clear")).to_be_disabled()
 
 
+def pad_pixels(page):
+    """A fingerprint of every pixel on the pad (the pad paints finished strokes from a cache)."""
+    return page.evaluate("""() => {
+      const c = document.querySelector('[data-testid="pad"]');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
+      return [h, d.reduce((a, v) => a + v, 0)];
+    }""")
+
+
 def test_undo_removes_the_last_stroke(page):
     bar, diagonal = DIGITS["7"]
     draw(page, [bar])
-    bar_only = input_grid(page)
+    bar_only, bar_pad = input_grid(page), pad_pixels(page)
     draw(page, [diagonal])
-    seven = input_grid(page)
+    seven, seven_pad = input_grid(page), pad_pixels(page)
     assert answer(page) == "7"
+    draw(page, [[(0.1, 0.9), (0.3, 0.95)]])  # a third stroke: the diagonal is now a finished one
+    page.get_by_test_id("undo").click()
+    assert input_grid(page) == seven and pad_pixels(page) == seven_pad
     page.get_by_test_id("undo").click()
     after_undo = input_grid(page)
     assert after_undo != seven
     assert after_undo == bar_only  # exactly the drawing before the diagonal
+    assert pad_pixels(page) == bar_pad  # and the pad shows exactly the bar again
     page.get_by_test_id("undo").click()
     assert answer(page) == ""
     expect(page.get_by_test_id("hint")).to_be_visible()
+    assert pad_ink(page) == 0
 
 
 # ---- the neuron inspector ---------------------------------------------------------------
