@@ -1,7 +1,7 @@
 """The page in a real browser: pointer to glowing network, smoothness, and first-load weight.
 
-    python benchmarks/page_speed.py [--quick] [--repeat N] [--rate HZ] [--profile] [--screenshots DIR]
-                                    [--against OLD_JS_OR_DIR]
+    python benchmarks/page_speed.py [--quick] [--repeat N] [--rate HZ] [--profile] [--trace]
+                                    [--screenshots DIR] [--against OLD_JS_OR_DIR]
 
 Starts ``python app.py`` on a free port (as the e2e tests do), opens the page in
 Chromium at 1366x768 and measures three things:
@@ -18,8 +18,8 @@ Chromium at 1366x768 and measures three things:
 * smooth: requestAnimationFrame intervals while the page is busy with the
   drawing, long animation frames, the time the network picture took to draw
   (``nn:draw`` on the main thread, ``nn:draw:worker`` in network_worker.js),
-  and from a browser trace the main thread's work per frame and the layer
-  commit in it (where, without a GPU, a canvas is rasterized).
+  and with --trace, from a browser trace, the main thread's work per frame and
+  the layer commit in it (where, without a GPU, a canvas is rasterized).
 * light: every request of a first load (fresh browser context, nothing cached),
   with the bytes each one moved.
 
@@ -509,8 +509,9 @@ def main(argv=None):
     p.add_argument("--rate", type=float, default=120,
                    help="mouse moves per second, as a 120 Hz mouse sends them; 0 = as fast as possible")
     p.add_argument("--profile", action="store_true", help="print where the page's JavaScript spent its time")
-    p.add_argument("--no-trace", dest="trace", action="store_false",
-                   help="do not record a browser trace (per-frame main-thread and canvas raster figures)")
+    p.add_argument("--trace", action="store_true",
+                   help="also record a browser trace (per-frame main-thread and canvas raster figures); off by "
+                        "default: on 2 cores the tracing itself slows the page (pointer to paint p95 ~40 -> ~60 ms)")
     p.add_argument("--screenshots", type=Path,
                    help="also save screenshots (1366x768 and 390x844) to this folder (with --against: "
                         "in its subfolders against/ and this/)")
