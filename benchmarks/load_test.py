@@ -200,8 +200,7 @@ def print_comparison(label, totals, ratios):
     for name, (lat, errors, secs, cpu) in totals.items():
         report(name, sorted(lat), errors, secs, cpu)
     if ratios:
-        (_, _, _, a_cpu), (_, _, _, b_cpu) = totals.values()
-        (a_lat, *_), (b_lat, *_) = totals.values()
+        (a_lat, _, _, a_cpu), (b_lat, _, _, b_cpu) = totals.values()
         print(f"{label} per round: {' '.join(f'{x:.2f}' for x in ratios)}")
         print(f"{label}, server CPU per request (second/first): {(b_cpu / len(b_lat)) / (a_cpu / len(a_lat)):.2f}")
         print(f"{label}: {sorted(ratios)[len(ratios) // 2]:.2f}")

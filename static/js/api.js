@@ -1,5 +1,7 @@
 // Talking to the server: the network's weights (once) and predictions.
 
+import { quantize } from './sharelink.js';
+
 async function json(response) {
   let body = null;
   try { body = await response.json(); } catch { /* not JSON: report the status below */ }
@@ -10,9 +12,15 @@ async function json(response) {
   return body;
 }
 
-/** base64 of little-endian float32 -> Float32Array (DataView: correct on any byte order). */
-function decodeFloats(b64, count) {
-  const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+const base64Bytes = (b64) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+
+/**
+ * base64 of little-endian float32 -> Float32Array (DataView: correct on any byte order);
+ * `count` numbers expected (by default, as many as the bytes hold).
+ */
+function decodeFloats(b64, count = null) {
+  const bytes = base64Bytes(b64);
+  count ??= Math.floor(bytes.length / 4);
   if (bytes.length !== count * 4) throw new Error(`expected ${count} numbers, got ${bytes.length / 4}`);
   const view = new DataView(bytes.buffer);
   const out = new Float32Array(count);
@@ -32,19 +40,16 @@ export async function fetchNetwork() {
 
 /** 784 values in 0..1 -> base64 of one byte per pixel (0..255), the API's compact form. */
 export function encodePixels(pixels) {
-  let text = '';
-  for (const v of pixels) text += String.fromCharCode(Math.round(Math.min(1, Math.max(0, v)) * 255));
-  return btoa(text);
+  return btoa(String.fromCharCode(...quantize(pixels))); // rounded as the server and the links round
 }
 
 /** The compact form back: base64 of 784 bytes -> 784 values k/255. */
 export function decodePixels(b64) {
-  const text = atob(b64);
-  return Array.from(text, (ch) => ch.charCodeAt(0) / 255);
+  return Array.from(base64Bytes(b64), (k) => k / 255);
 }
 
 /** A compact reply's float32 array -> an Array of numbers (the page's code expects Arrays). */
-const floats = (b64) => Array.from(decodeFloats(b64, (atob(b64).length / 4) | 0));
+const floats = (b64) => Array.from(decodeFloats(b64));
 
 /**
  * One drawing (784 values, 0..1, each k/255 as the pad makes them) through the
