@@ -1,16 +1,78 @@
-"""The link-preview picture (Open Graph image): the drawing and the network's answer, as a PNG."""
+"""The link-preview picture (Open Graph image): the drawing and the network's answer, as a PNG.
+
+Anyone can make a new valid share link, so every render must be cheap, not only
+cached ones (issue 14: the first version cost ~73 ms of CPU, as much as ~80
+predictions). What makes it cheap:
+- the picture is a palette image: one byte a pixel, few distinct rows, so the PNG
+  encoder has a third of the bytes of RGB to filter and compress, and no
+  ``optimize`` pass (that alone doubled the cost);
+- everything that never changes (titles, labels, the frame, bar backgrounds) is
+  drawn once, antialiased, into a template; the eleven possible answers ("0".."9",
+  "?") are drawn once as masks;
+- a render copies the template and writes the grid, the answer and ten bars
+  into it with NumPy;
+- ``PreviewCache`` keeps the PNG of recent drawings (every chat app a link is
+  posted in asks for the same picture).
+``benchmarks/preview_speed.py`` prints the CPU per render.
+"""
 from __future__ import annotations
 
+import functools
 import io
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from .inference import infer
+from .preprocess import to_bytes
+
 WIDTH, HEIGHT = 1200, 630  # the size chat apps expect for og:image
 BACKGROUND = (8, 12, 28)
-INK = np.array([255, 255, 255], dtype=np.float32)
+INK = (255, 255, 255)
 ACCENT = (88, 196, 255)
 MUTED = (140, 150, 175)
+LABEL = (230, 235, 245)
+FRAME = (60, 70, 100)
+BAR_BACK = (22, 28, 52)
+BAR_OTHER = (70, 90, 140)
+CACHE_SIZE = 512  # ~20-30 KB a picture: ~15 MB at most per process
+
+# Layout: the grid on the left, the answer and the ten probabilities on the right.
+CELL, GRID_LEFT, GRID_TOP = 20, 45, 35
+TEXT_LEFT = GRID_LEFT + 28 * CELL + 60
+ANSWER_AT = (TEXT_LEFT, 80)
+BAR_TOP, BAR_H, BAR_W, BAR_GAP = 318, 20, 430, 4
+BAR_LEFT = TEXT_LEFT + 30
+
+
+# The palette: a ramp from the background to each colour text or ink is drawn in
+# (antialiased edges are a step of the ramp), then the solid fills.
+def _ramp(colour, n):
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return np.rint(np.asarray(BACKGROUND) * (1 - t) + np.asarray(colour) * t).astype(np.uint8)
+
+
+GRID_LEVELS = 128  # finer than the eye tells apart on a 20-pixel square
+_RAMPS = {"ink": (INK, GRID_LEVELS), "muted": (MUTED, 32), "accent": (ACCENT, 32), "label": (LABEL, 32)}
+_START = {}
+_colours = []
+for _name, (_colour, _n) in _RAMPS.items():
+    _START[_name] = sum(len(c) for c in _colours)
+    _colours.append(_ramp(_colour, _n))
+_SOLID = {}
+for _name, _colour in (("frame", FRAME), ("bar_back", BAR_BACK), ("bar_other", BAR_OTHER)):
+    _SOLID[_name] = sum(len(c) for c in _colours)
+    _colours.append(np.asarray([_colour], dtype=np.uint8))
+_SOLID["accent"] = _START["accent"] + _RAMPS["accent"][1] - 1
+_SOLID["muted"] = _START["muted"] + _RAMPS["muted"][1] - 1
+PALETTE = np.concatenate(_colours).tobytes()
+assert len(PALETTE) <= 256 * 3
+
+
+def _lut(ramp):
+    """Mask value 0..255 -> palette index on that colour's ramp (0 stays the background)."""
+    n = _RAMPS[ramp][1]
+    return (_START[ramp] + np.rint(np.arange(256) * (n - 1) / 255)).astype(np.uint8)
 
 
 def _font(size):
@@ -18,37 +80,108 @@ def _font(size):
     return ImageFont.load_default(size=size)
 
 
+def _mask(text, size):
+    """(mask as uint8 array, (dx, dy)): the text's antialiased coverage, cropped to its ink."""
+    font = _font(size)
+    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font)
+    image = Image.new("L", (right - left, bottom - top))
+    ImageDraw.Draw(image).text((-left, -top), text, font=font, fill=255)
+    return np.asarray(image), (left, top)
+
+
+def _put(canvas, text, size, at, ramp):
+    """Write antialiased text into an index canvas, over the background."""
+    mask, (dx, dy) = _mask(text, size)
+    x, y = at[0] + dx, at[1] + dy
+    region = canvas[y:y + mask.shape[0], x:x + mask.shape[1]]
+    np.copyto(region, _lut(ramp)[mask], where=mask > 0)
+
+
+def _rect(canvas, box, index):
+    """A filled rectangle, corners inclusive (as PIL's ImageDraw.rectangle)."""
+    x0, y0, x1, y1 = box
+    canvas[y0:y1 + 1, x0:x1 + 1] = index
+
+
+def _bar_y(digit):
+    return BAR_TOP + digit * (BAR_H + BAR_GAP)
+
+
+@functools.cache
+def _template():
+    """Everything that is the same on every picture, as palette indices (built once per process)."""
+    canvas = np.zeros((HEIGHT, WIDTH), dtype=np.uint8)  # index 0: the background
+    g0x, g0y, g1x, g1y = GRID_LEFT - 2, GRID_TOP - 2, GRID_LEFT + 28 * CELL + 1, GRID_TOP + 28 * CELL + 1
+    _rect(canvas, (g0x, g0y, g1x, g1y), _SOLID["frame"])  # a 2-pixel frame around the grid
+    _rect(canvas, (g0x + 2, g0y + 2, g1x - 2, g1y - 2), 0)
+    _put(canvas, "The network reads", 34, (TEXT_LEFT, 40), "muted")
+    for digit in range(10):
+        y = _bar_y(digit)
+        _put(canvas, str(digit), 20, (TEXT_LEFT, y - 1), "label")
+        _rect(canvas, (BAR_LEFT, y, BAR_LEFT + BAR_W, y + BAR_H), _SOLID["bar_back"])
+    # The bundled font has no arrow glyph: keep the footer to plain characters.
+    _put(canvas, "784 - 16 - 16 - 10 network, 13,002 weights and biases", 20, (TEXT_LEFT, HEIGHT - 42), "muted")
+    canvas.setflags(write=False)
+    return canvas
+
+
+@functools.cache
+def _answer(text):
+    """The big answer ("0".."9" or "?") and, for "?", the words beside it: [(mask, (x, y))]."""
+    mask, (dx, dy) = _mask(text, 220)
+    parts = [(mask, (ANSWER_AT[0] + dx, ANSWER_AT[1] + dy))]
+    if text == "?":
+        words, (wx, wy) = _mask("nothing drawn", 30)
+        parts.append((words, (TEXT_LEFT + 150 + wx, 170 + wy)))
+    return parts
+
+
 def render(pixels, prediction, probabilities) -> bytes:
     """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities."""
-    canvas = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(canvas)
+    canvas = _template().copy()
 
     grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(28, 28), 0, 1)
-    cell, left, top = 20, 45, 35
-    rgb = (np.asarray(BACKGROUND, dtype=np.float32) * (1 - grid[..., None]) + INK * grid[..., None]).astype(np.uint8)
-    # NEAREST keeps each of the 784 inputs a visible square, as in the video.
-    canvas.paste(Image.fromarray(rgb, "RGB").resize((28 * cell, 28 * cell), Image.Resampling.NEAREST), (left, top))
-    draw.rectangle((left - 2, top - 2, left + 28 * cell + 1, top + 28 * cell + 1), outline=(60, 70, 100), width=2)
+    levels = np.rint(grid * (GRID_LEVELS - 1)).astype(np.uint8) + _START["ink"]
+    # Each of the 784 inputs a visible square, as in the video.
+    canvas[GRID_TOP:GRID_TOP + 28 * CELL, GRID_LEFT:GRID_LEFT + 28 * CELL] = \
+        np.repeat(np.repeat(levels, CELL, axis=0), CELL, axis=1)
 
-    x0 = left + 28 * cell + 60
-    draw.text((x0, 40), "The network reads", font=_font(34), fill=MUTED)
-    answer = "?" if prediction is None else str(int(prediction))
-    draw.text((x0, 80), answer, font=_font(220), fill=ACCENT if prediction is not None else MUTED)
-    if prediction is None:
-        draw.text((x0 + 150, 170), "nothing drawn", font=_font(30), fill=MUTED)
+    ramp = "muted" if prediction is None else "accent"
+    for mask, (x, y) in _answer("?" if prediction is None else str(int(prediction))):
+        region = canvas[y:y + mask.shape[0], x:x + mask.shape[1]]
+        np.copyto(region, _lut(ramp)[mask], where=mask > 0)
 
-    probs = np.asarray(probabilities, dtype=np.float64)
-    bar_top, bar_h, bar_w = 318, 20, 430
-    for digit, p in enumerate(probs):
-        y = bar_top + digit * (bar_h + 4)
-        draw.text((x0, y - 1), str(digit), font=_font(20), fill=(230, 235, 245))
-        draw.rectangle((x0 + 30, y, x0 + 30 + bar_w, y + bar_h), fill=(22, 28, 52))
+    for digit, p in enumerate(np.asarray(probabilities, dtype=np.float64)):
         if p > 0:
-            colour = ACCENT if digit == prediction else (70, 90, 140)
-            draw.rectangle((x0 + 30, y, x0 + 30 + max(2, int(bar_w * float(p))), y + bar_h), fill=colour)
-    # The bundled font has no arrow glyph: keep the footer to plain characters.
-    draw.text((x0, HEIGHT - 42), "784 - 16 - 16 - 10 network, 13,002 weights and biases", font=_font(20), fill=MUTED)
+            y = _bar_y(digit)
+            colour = _SOLID["accent"] if digit == prediction else _SOLID["bar_other"]
+            _rect(canvas, (BAR_LEFT, y, BAR_LEFT + max(2, int(BAR_W * float(p))), y + BAR_H), colour)
 
+    image = Image.frombuffer("P", (WIDTH, HEIGHT), canvas, "raw", "P", 0, 1)
+    image.putpalette(PALETTE)
     out = io.BytesIO()
-    canvas.save(out, format="PNG", optimize=True)
+    # zlib level 1: a palette picture this plain compresses almost as well as at 6, at a fraction of the CPU.
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()
+
+
+class PreviewCache:
+    """The preview PNG of a drawing, with the most recent ``size`` pictures kept (least recently used out).
+
+    Keyed by the drawing's 784 grey levels (what a link holds), so two links of the
+    same drawing share one entry. Safe to use from several threads.
+    """
+
+    def __init__(self, network, size: int = CACHE_SIZE):
+        self.network = network
+        self._png = functools.lru_cache(maxsize=size)(self._render)
+
+    def png(self, pixels) -> bytes:
+        return self._png(to_bytes(pixels).tobytes())
+
+    def info(self):
+        return self._png.cache_info()
+
+    def _render(self, levels: bytes) -> bytes:
+        reply = infer(self.network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255))
+        return render(reply["activations"][0], reply["prediction"], reply["probabilities"])
