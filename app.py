@@ -3,13 +3,14 @@
     python app.py            # http://127.0.0.1:5000
 
 Configuration comes from the environment (see README): MLP_WEIGHTS names the
-weights file (default: the one shipped in mlp/weights/).
+weights file (default: the one shipped in mlp/weights/); MLP_PUBLIC_URL the
+site's public address and MLP_TRUSTED_HOSTS the Host names it answers to (see
+web/public_url.py). Production runs behind nginx: deploy/serve.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import re
 import sys
@@ -22,6 +23,8 @@ from werkzeug.exceptions import HTTPException
 from mlp import preview, sharelink, weights_io
 from mlp.inference import infer
 from mlp.inputs import InputError, parse_json, pixels_from_request, sent_as_bytes
+from web import public_url, startup
+from web.body import read_body
 
 MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
 
@@ -49,7 +52,8 @@ LANG_COOKIE = "lang"  # set by the page when a person picks a language (it also 
 
 
 def load_catalogs(folder=I18N_DIR):
-    return {lang: json.loads((folder / f"{lang}.json").read_text(encoding="utf-8")) for lang in LANGUAGES}
+    """Every language's catalog; a missing, malformed or incomplete one is a StartupError naming it."""
+    return startup.load_catalogs(folder, LANGUAGES)
 
 
 def page_language():
@@ -99,13 +103,18 @@ def create_app(config=None):
         # Static files are cached for 10 minutes, then revalidated by ETag (a cheap 304):
         # ES modules import each other by plain URL, so a long cache could mix versions.
         SEND_FILE_MAX_AGE_DEFAULT=600,
+        PUBLIC_URL=os.environ.get("MLP_PUBLIC_URL"),
+        TRUSTED_HOSTS=os.environ.get("MLP_TRUSTED_HOSTS"),
     )
     app.config.update(config or {})
+    app.config["PUBLIC_URL"] = public_url.parse_public_url(app.config["PUBLIC_URL"])
+    app.config["TRUSTED_HOSTS"] = public_url.parse_trusted_hosts(app.config["TRUSTED_HOSTS"])
     app.json.sort_keys = False  # replies keep their documented order, and skip a sort per request
     network = weights_io.load(app.config["WEIGHTS"])  # fails loudly at start-up, not per request
     network_json = network_payload(network)
     network_etag = hashlib.sha256(repr(network_json).encode()).hexdigest()[:16]
     catalogs = load_catalogs()
+    previews = preview.PreviewCache(network)
 
     @app.context_processor
     def language_context():
@@ -126,7 +135,7 @@ def create_app(config=None):
             try:
                 code, pixels = shared_drawing()
                 answer = infer(network, pixels)["prediction"]
-                og = {"image": url_for("preview_png", d=code, _external=True),
+                og = {"image": public_url.absolute(url_for("preview_png", d=code), app.config["PUBLIC_URL"], request),
                       "title": translate(catalog, "og.title.blank") if answer is None
                       else translate(catalog, "og.title.answer", digit=answer)}
             except sharelink.LinkError:
@@ -144,9 +153,7 @@ def create_app(config=None):
     @app.get("/preview.png")
     def preview_png():
         _, pixels = shared_drawing()
-        reply = infer(network, pixels)
-        response = app.response_class(preview.render(reply["activations"][0], reply["prediction"],
-                                                     reply["probabilities"]), mimetype="image/png")
+        response = app.response_class(previews.png(pixels), mimetype="image/png")
         response.cache_control.public = True
         response.cache_control.max_age = 86400  # the picture of a link never changes
         return response
@@ -155,7 +162,7 @@ def create_app(config=None):
     def predict():
         if request.mimetype != "application/json":
             return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
-        payload = parse_json(request.get_data(cache=False))
+        payload = parse_json(read_body(request, MAX_BODY_BYTES))
         pixels = pixels_from_request(payload)
         # Answered in the form it was asked: numbers, or (pixels as base64 bytes) compact.
         return jsonify(infer(network, pixels, compact=sent_as_bytes(payload)))
@@ -176,6 +183,11 @@ def create_app(config=None):
     def security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # API answers and refusals are for this request only: no cache or proxy may keep them.
+        # (Routes that may be cached, /api/network and /preview.png, say so themselves.)
+        if "Cache-Control" not in response.headers and (
+                request.path.startswith("/api/") or request.path == "/healthz" or response.status_code >= 400):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(InputError)
@@ -191,18 +203,20 @@ def create_app(config=None):
             return jsonify(error=f"{exc.code} {exc.name}: {exc.description}"), exc.code
         return exc
 
+    startup.check_page(app, "index", "index.html", LANGUAGES)
     return app
 
 
 def create_app_or_exit(config=None):
-    """The app, or one clear line on stderr and exit status 1 when the weights cannot be used.
+    """The app, or one clear line on stderr and exit status 1 when it cannot start.
 
-    Used by ``python app.py`` and by gunicorn (``'app:create_app_or_exit()'``), so
-    a bad weights file stops the server at start-up instead of serving 500s.
+    Used by ``python app.py`` and by gunicorn (``'app:create_app_or_exit()'``), so a
+    bad weights file, i18n catalog, template or setting stops the server at start-up
+    instead of serving 500s.
     """
     try:
         return create_app(config)
-    except weights_io.WeightsFileError as exc:
+    except (weights_io.WeightsFileError, startup.StartupError) as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         sys.exit(1)
 
