@@ -58,9 +58,11 @@ def check_page(app, endpoint, template, languages):
     folder = Path(app.root_path) / (app.template_folder or "templates")
     if not (folder / template).is_file():
         raise StartupError(f"template {_shown(folder / template)}: missing")
+    trusted = app.config.get("TRUSTED_HOSTS")
+    base_url = f"http://{trusted[0].lstrip('.')}/" if trusted else None  # a Host the app accepts
     for lang in languages:
         try:
-            with app.test_request_context("/", query_string={"lang": lang}):
+            with app.test_request_context("/", base_url=base_url, query_string={"lang": lang}):
                 app.view_functions[endpoint]()
         except TemplateNotFound as exc:
             raise StartupError(f"template {_shown(folder / exc.name)}: missing (used by {template})") from None
