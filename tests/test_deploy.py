@@ -9,14 +9,17 @@ import json
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app import SECURITY_HEADERS
-from deploy.stack import Stack, nginx_path
+from deploy.stack import ROOT, SERVE, Stack, nginx_path
 from mlp import sharelink
 
 PUBLIC_URL = "https://digits.example.org"
@@ -229,3 +232,53 @@ def test_previews_are_rate_limited_and_the_rest_answers(stack):
             assert has_our_headers(headers) and json.loads(reply)["error"].startswith("429 ")
     assert statuses.count(200) >= 5 and statuses.count(429) >= 10, statuses
     assert stack.get("/healthz")[0] == 200
+
+
+# --- deploy/serve itself ----------------------------------------------------------------------
+
+def serve(*args, env=None):
+    return subprocess.run([sys.executable, str(SERVE), *args], cwd=ROOT, env={**os.environ, **(env or {})},
+                          capture_output=True, text=True, timeout=90)
+
+
+def test_serve_is_an_executable_with_usage():
+    assert os.access(SERVE, os.X_OK)
+    result = serve()
+    assert result.returncode == 2 and result.stderr.startswith("usage: deploy/serve PORT")
+
+
+def test_serve_refuses_a_busy_port():
+    need_nginx()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = serve(str(port))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: port {port} on 127.0.0.1 is already in use (stop what uses it, or pick another port)"
+
+
+def test_serve_says_when_nginx_is_missing():
+    result = serve("8999", env={"MLP_NGINX": "/nowhere/nginx"})
+    assert result.returncode == 1 and result.stderr.strip() == "error: MLP_NGINX='/nowhere/nginx': no such program"
+
+
+def test_sigterm_stops_every_process_and_cleans_up():
+    need_nginx()
+    stack = Stack().start()
+    try:
+        pids = stack.pids()
+        assert len(pids) >= 5  # nginx master and worker, gunicorn master and 2 workers
+        run = Path(re.search(r"run folder (\S+)", stack.stderr()).group(1))
+        assert (run / "gunicorn.sock").exists() and stack.get("/healthz")[0] == 200
+        assert stack.stop() == 0
+        deadline = time.monotonic() + 5
+        while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        assert not run.exists()
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", stack.port), timeout=1)
+    finally:
+        stack.stop()
+        stack.cleanup()
