@@ -7,6 +7,7 @@ import { drawSigmoid } from './sigmoid_plot.js';
 import { num, signed } from './format.js';
 import { t } from './i18n.js';
 import { palette } from './palette.js';
+import { SidePanel } from './side_panel.js';
 
 const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
 
@@ -24,7 +25,6 @@ export class Inspector {
     this.net = null;
     this.reply = null;
     this.sel = null;
-    this.opener = null;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
       title: $('[data-testid="inspector-title"]'),
@@ -39,38 +39,36 @@ export class Inspector {
       sigmoid: $('[data-testid="sigmoid"]'),
       note: $('[data-testid="bias-note"]'),
     };
-    this.el.close.addEventListener('click', () => this.close());
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.isOpen) this.close();
+    // Open, close, Escape and the focus: the same as the edge detector's panel.
+    this.panel = new SidePanel(root, {
+      title: this.el.title,
+      close: this.el.close,
+      onClose: () => {
+        this.sel = null;
+        this.onClose();
+      },
     });
     // The panel's canvases follow its size (it is a column on a desktop, a sheet on a phone).
     new ResizeObserver(() => this.#render()).observe(root);
   }
 
-  get isOpen() { return !this.root.hidden; }
+  get isOpen() { return this.panel.isOpen; }
 
   setNetwork(net) {
     this.net = net;
     this.#render();
   }
 
-  /** Show neuron `sel`; `focus`: move the keyboard focus into the panel (Escape brings it back to `opener`). */
+  /** Show neuron `sel`; `focus`: move the keyboard focus into the panel (closing gives it back to `opener`). */
   open(sel, opener, { focus = false } = {}) {
     this.sel = sel;
-    this.opener = opener || null;
-    this.root.hidden = false;
+    this.panel.open(opener, { focus });
     this.#render();
-    if (focus) this.el.title.focus();
   }
 
   /** `restoreFocus`: if the focus was in the panel, give it back to the neuron that opened it. */
   close({ restoreFocus = true } = {}) {
-    if (!this.isOpen) return;
-    const hadFocus = this.root.contains(document.activeElement);
-    this.root.hidden = true;
-    this.sel = null;
-    if (restoreFocus && hadFocus && this.opener) this.opener.focus(); // keep the keyboard user where they were
-    this.onClose();
+    this.panel.close({ restoreFocus });
   }
 
   /** The language or the palette changed: the same neuron, told again. */

@@ -10,6 +10,7 @@ import { drawSigmoid, sigmoid } from '../sigmoid_plot.js';
 import { HILITE } from '../colors.js';
 import { num, signed } from '../format.js';
 import { t } from '../i18n.js';
+import { SidePanel } from '../side_panel.js';
 
 const SIDE = 28;
 // The video's edge detector: a bar of positive weights with a ring of negative ones.
@@ -44,8 +45,6 @@ export class EdgeDetector {
   constructor(root, { font, onOpen = () => {}, onClose = () => {} }) {
     this.root = root;
     this.font = font;
-    this.onOpen = onOpen;
-    this.onClose = onClose;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
       title: $('h2'),
@@ -70,32 +69,26 @@ export class EdgeDetector {
     this.brush = 1;
     this.cursor = { r: PRESET.rows[0], c: PRESET.cols[0] };
     this.focused = false;
-    this.opener = null;
     this.stroke = null; // the cell the pointer last painted, during a drag
     this.el.bias.min = String(-BIAS_RANGE);
     this.el.bias.max = String(BIAS_RANGE);
     this.el.bias.value = String(this.bias);
+    // Open, close, Escape and the focus: the same as the neuron inspector's panel.
+    this.panel = new SidePanel(root, { title: this.el.title, close: this.el.close, onOpen, onClose });
     this.#listen();
     new ResizeObserver(() => this.#render()).observe(root);
   }
 
-  get isOpen() { return !this.root.hidden; }
+  get isOpen() { return this.panel.isOpen; }
 
   /** Open the panel; the focus goes to its title (Escape gives it back to `opener`). */
   open(opener) {
-    this.opener = opener || null;
-    this.root.hidden = false;
-    this.onOpen();
+    this.panel.open(opener, { focus: true });
     this.#render();
-    this.el.title.focus({ preventScroll: true });
   }
 
   close({ restoreFocus = true } = {}) {
-    if (!this.isOpen) return;
-    const hadFocus = this.root.contains(document.activeElement);
-    this.root.hidden = true;
-    if (restoreFocus && hadFocus && this.opener) this.opener.focus();
-    this.onClose();
+    this.panel.close({ restoreFocus });
   }
 
   /** The 28x28 input the network saw for the current drawing (784 values, 0..1). */
@@ -122,10 +115,6 @@ export class EdgeDetector {
 
   #listen() {
     const { el } = this;
-    el.close.addEventListener('click', () => this.close());
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.isOpen) this.close();
-    });
     for (const b of el.brushes) {
       b.addEventListener('click', () => {
         this.brush = Number(b.dataset.brush);
