@@ -31,6 +31,8 @@ const RING = 'rgba(205, 225, 255, 0.55)';
 const CELL_LINES = 'rgba(140, 170, 220, 0.10)';
 const FRAME = 'rgba(160, 190, 240, 0.45)';
 const LABEL = 'rgba(170, 185, 215, 0.85)';
+const LABEL_GAP = 10;      // px kept free between two layer names
+const LABEL_SHIFT = 0.3;   // how far (a share of its width) a name may move off its layer's centre
 const DASH = [4, 3];        // negative weights' lines when state.negDashed (CSS px: dash, gap)
 const NO_DASH = [];
 
@@ -69,7 +71,11 @@ export function networkLayout(W, H, sizes, font) {
     layers: [null, col(x1, sizes[1], sp), col(x2, sizes[2], sp), col(x3, sizes[3], so)],
     labelX: [gx + g / 2, x1, x2, x3],
     digitFonts: [`500 ${digitPx}px ${font}`, `700 ${digitPx}px ${font}`], // output digits: plain, the winner
-    labelFont: `500 ${compact ? 10 : 12}px ${font}`,
+    labelY: H - (compact ? 7 : 12),             // the names' baseline
+    // The names' fonts and wordings to try, roomiest first: the first that fits is used (#fitLabels).
+    labelTries: (compact ? [['compact', 10], ['compact', 9]]
+      : [['full', 12], ['full', 11], ['compact', 12], ['compact', 11], ['compact', 10]])
+      .map(([set, px]) => ({ set, font: `500 ${px}px ${font}` })),
   };
 }
 
@@ -87,7 +93,8 @@ export class NetworkPainter {
     this.cells = makeCanvas(1, 1);                        // the grid's faint cell lines
     this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
     this.labels = { full: [], compact: [] };              // the layers' names (setLabels)
-    this.painted = { labels: [], negatives: 'solid' };    // what the latest draw() put in the picture
+    this.labelFit = null;                                 // where the names go (#fitLabels), per layout
+    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: 'solid' }; // what draw() put in the picture
   }
 
   /**
@@ -96,6 +103,7 @@ export class NetworkPainter {
    */
   setLabels({ full, compact }) {
     this.labels = { full: [...full], compact: [...compact] };
+    this.labelFit = null;
   }
 
   /** The network's weights: per layer, `weights` (n_out x n_in, row-major) and `nIn`. */
@@ -108,6 +116,7 @@ export class NetworkPainter {
   resize(width, height, dpr) {
     this.dpr = dpr;
     this.geo = networkLayout(width, height, this.sizes, this.font);
+    this.labelFit = null;
     this.#layoutLines();
     this.#makeSprites();
   }
@@ -121,7 +130,7 @@ export class NetworkPainter {
    */
   draw(ctx, state) {
     if (!this.geo) return;
-    this.painted = { labels: [], negatives: state.negDashed ? 'dashed' : 'solid' };
+    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: state.negDashed ? 'dashed' : 'solid' };
     ctx.clearRect(0, 0, this.geo.W, this.geo.H);
     if (this.layers && this.lines) {
       this.#inputLines(ctx, state);
@@ -397,14 +406,43 @@ export class NetworkPainter {
   }
 
   #labels(ctx) {
-    const { labelX, compact, labelFont } = this.geo;
-    const names = compact ? this.labels.compact : this.labels.full;
-    this.painted.labels = names;
-    ctx.font = labelFont;
-    ctx.textAlign = 'center';
+    if (!this.labelFit) this.labelFit = this.#fitLabels(ctx);
+    const { names, font, xs, boxes } = this.labelFit;
+    Object.assign(this.painted, { labels: names, labelFont: font, labelBoxes: boxes });
+    ctx.font = font;
+    ctx.textAlign = 'left';
     ctx.textBaseline = 'alphabetic';
     ctx.fillStyle = LABEL;
-    const y = this.geo.H - (compact ? 7 : 12);
-    for (let l = 0; l < names.length && l < labelX.length; l++) ctx.fillText(names[l], labelX[l], y);
+    for (let l = 0; l < names.length; l++) ctx.fillText(names[l], xs[l], this.geo.labelY);
+  }
+
+  /**
+   * Where the layers' names go: each centred under its layer, then nudged sideways
+   * (inside the canvas, LABEL_GAP px from its neighbours, at most LABEL_SHIFT of its
+   * width from its layer), in the first wording and font size (labelTries) that fits.
+   * Measured in the font they are painted in, so an English name that would run into
+   * the next one is shortened, never overlapped. Boxes: [left, top, right, bottom] of
+   * each name's ink, in CSS pixels.
+   */
+  #fitLabels(ctx) {
+    const { labelX, labelTries, labelY, W } = this.geo;
+    let fit = null;
+    for (const { set, font } of labelTries) {
+      const names = this.labels[set].slice(0, labelX.length);
+      ctx.font = font;
+      const metrics = names.map((n) => ctx.measureText(n));
+      const w = metrics.map((m) => m.width), last = names.length - 1;
+      const xs = names.map((_, l) => Math.max(2, Math.min(W - 2 - w[l], labelX[l] - w[l] / 2)));
+      for (let l = 1; l <= last; l++) xs[l] = Math.max(xs[l], xs[l - 1] + w[l - 1] + LABEL_GAP);
+      if (xs[last] + w[last] > W - 2) xs[last] = W - 2 - w[last];
+      for (let l = last - 1; l >= 0; l--) xs[l] = Math.min(xs[l], xs[l + 1] - LABEL_GAP - w[l]);
+      const boxes = metrics.map((m, l) => [
+        xs[l], labelY - m.actualBoundingBoxAscent, xs[l] + w[l], labelY + m.actualBoundingBoxDescent,
+      ].map((v) => Math.round(v * 10) / 10));
+      fit = { names, font, xs, boxes };
+      const near = xs.every((x, l) => Math.abs(x + w[l] / 2 - labelX[l]) <= LABEL_SHIFT * w[l] + 2);
+      if (xs[0] >= 2 && near) break;
+    }
+    return fit;
   }
 }

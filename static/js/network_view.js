@@ -1,7 +1,7 @@
 // The network as in the video, on one canvas (painted by network_paint.js): the
 // 28x28 input the network saw, two hidden layers of 16 neurons, 10 outputs.
 // A layer of real <button>s sits over the neurons so each one can be clicked,
-// tapped or reached with Tab.
+// tapped or reached from the keyboard (one tab stop; arrow keys between neurons).
 //
 // New activations glide in over EASE_MS, one picture per animation frame; while
 // the pen moves, replies come faster than that, and each is shown as it is in the
@@ -18,7 +18,8 @@
 // picture; frames the worker painted before such a change are dropped.
 //
 // The canvas says what its current picture holds, whichever thread painted it:
-// data-labels (the layer names, JSON) and data-negative-style ('solid', or 'dashed'
+// data-labels (the layer names, JSON), data-label-boxes (where each name's ink is,
+// [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, and data-negative-style ('solid', or 'dashed'
 // in the colour-blind palette). The layer names (setLabels) and the neurons' button
 // names come from the page (main.js), in its language.
 
@@ -72,7 +73,8 @@ export class NetworkView {
     this.gen = 0;                // bumped by every change a frame painted before it would miss
     this.nextId = 0;
     this.labels = { full: [], compact: [] };
-    this.shownLabels = null;     // the canvas's data-labels and data-negative-style, as last set
+    this.shownLabels = null;     // the canvas's data-labels, data-label-boxes and data-negative-style, as last set
+    this.shownBoxes = null;
     this.shownNegatives = null;
     this.#makeButtons();
     this.#startWorker();
@@ -187,9 +189,13 @@ export class NetworkView {
   }
 
   /** The canvas's data attributes follow the picture now on it (written only when they change). */
-  #showPainted({ labels, negatives }) {
-    const names = JSON.stringify(labels);
+  #showPainted({ labels, labelFont, labelBoxes, negatives }) {
+    const names = JSON.stringify(labels), boxes = JSON.stringify(labelBoxes);
     if (names !== this.shownLabels) this.canvas.dataset.labels = this.shownLabels = names;
+    if (boxes !== this.shownBoxes) {
+      this.canvas.dataset.labelBoxes = this.shownBoxes = boxes; // where the names are, for the tests
+      this.canvas.dataset.labelFont = labelFont;
+    }
     if (negatives !== this.shownNegatives) this.canvas.dataset.negativeStyle = this.shownNegatives = negatives;
   }
 
@@ -299,9 +305,15 @@ export class NetworkView {
 
   // ---- layout and buttons -------------------------------------------------------------------
 
+  // The 42 neurons are one tab stop (a roving tabindex, as in the WAI-ARIA grid
+  // pattern): Tab enters at the neuron last visited, the arrow keys move within a
+  // layer (up, down) and between layers (left, right), Home and End go to a layer's
+  // ends, Enter or Space opens the one with the focus, and the next Tab leaves the network.
   #makeButtons() {
     this.buttons = [];
+    this.byLayer = [null];
     for (let layer = 1; layer < this.sizes.length; layer++) {
+      const column = [];
       for (let i = 0; i < this.sizes[layer]; i++) {
         const b = document.createElement('button');
         b.type = 'button';
@@ -310,11 +322,57 @@ export class NetworkView {
         b.dataset.index = String(i);
         b.dataset.testid = `neuron-${layer}-${i}`; // named by main.js, in the page's language
         b.setAttribute('aria-pressed', 'false');
-        b.addEventListener('click', () => this.onSelect({ layer, index: i }, b));
+        b.tabIndex = -1;
+        // A click made by the keyboard (Enter, Space) has no pointer: detail 0.
+        b.addEventListener('click', (e) => {
+          this.#rove(b); // a tap may not focus it
+          this.onSelect({ layer, index: i }, b, { keyboard: e.detail === 0 });
+        });
         this.buttonLayer.append(b);
         this.buttons.push(b);
+        column.push(b);
       }
+      this.byLayer.push(column);
     }
+    this.#rove(this.buttons[0]);
+    this.buttonLayer.addEventListener('keydown', (e) => this.#arrowKey(e));
+    // However a neuron got the focus (a click, a screen reader), Tab comes back to it.
+    this.buttonLayer.addEventListener('focusin', (e) => {
+      if (e.target.classList.contains('neuron-btn')) this.#rove(e.target);
+    });
+  }
+
+  /** `b` becomes the network's one tab stop. */
+  #rove(b) {
+    if (this.current === b) return;
+    if (this.current) this.current.tabIndex = -1;
+    b.tabIndex = 0;
+    this.current = b;
+  }
+
+  #arrowKey(e) {
+    const b = e.target.closest('.neuron-btn');
+    if (!b || e.altKey || e.ctrlKey || e.metaKey) return;
+    const layer = +b.dataset.layer, i = +b.dataset.index, last = this.sizes.length - 1;
+    const column = this.byLayer[layer];
+    // Across layers the neuron at the same height (16 -> 10 neurons: proportionally).
+    const across = (to) => {
+      const n = this.byLayer[to].length;
+      return this.byLayer[to][Math.round((i * (n - 1)) / Math.max(1, column.length - 1))];
+    };
+    const moves = {
+      ArrowUp: () => column[Math.max(0, i - 1)],
+      ArrowDown: () => column[Math.min(column.length - 1, i + 1)],
+      ArrowLeft: () => (layer > 1 ? across(layer - 1) : b),
+      ArrowRight: () => (layer < last ? across(layer + 1) : b),
+      Home: () => column[0],
+      End: () => column[column.length - 1],
+    };
+    if (!(e.key in moves)) return;
+    e.preventDefault(); // no page scroll
+    const to = moves[e.key]();
+    this.#rove(to);
+    to.focus();
   }
 
   #resize() {
