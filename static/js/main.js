@@ -20,7 +20,7 @@ await initLanguage();
 
 const $ = (sel) => document.querySelector(sel);
 const SIZES = document.body.dataset.sizes.split(',').map(Number); // from the server's network
-const PHONE = window.matchMedia('(max-width: 860px)'); // main.css's stacked layout
+const PHONE = window.matchMedia('(max-width: 860px), (max-height: 500px)'); // main.css's stacked layout
 const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
 
 const pad = new Pad($('[data-testid="pad"]'));
@@ -59,14 +59,28 @@ const showingNoise = () => noiseImage !== null && pad.image === noiseImage && !p
 // One side panel at a time: the neuron inspector or the edge detector.
 const syncPanels = () => layout.classList.toggle('inspecting', inspector.isOpen || edge.isOpen);
 
+/**
+ * On a phone a side panel is a sheet over the lower part of the screen: scroll the page
+ * so that `el` (the neuron looked at) sits in the middle of what stays in view above it.
+ * (main.css gives the page room below for that while a panel is open.)
+ */
+function keepAboveSheet(el, panel) {
+  if (getComputedStyle(panel).position !== 'fixed') return; // a column beside the network
+  const room = panel.getBoundingClientRect().top;
+  const r = el.getBoundingClientRect();
+  if (r.top >= 8 && r.bottom <= room - 8) return;
+  window.scrollBy({ top: r.top + r.height / 2 - room / 2, behavior: 'instant' });
+}
+
 const view = new NetworkView(netCanvas, $('[data-testid="neurons"]'), {
   sizes: SIZES,
-  onSelect: (sel, button) => {
+  onSelect: (sel, button, { keyboard }) => {
     edge.close({ restoreFocus: false });
-    // From the keyboard, the focus goes into the panel; Escape brings it back to the neuron.
-    inspector.open(sel, button, { focus: button.matches(':focus-visible') });
+    // From the keyboard, the focus goes into the panel; closing it brings it back to the neuron.
+    inspector.open(sel, button, { focus: keyboard });
     view.select(sel);
     syncPanels();
+    keepAboveSheet(button, inspector.root);
   },
 });
 
@@ -180,7 +194,7 @@ pad.addEventListener('strokeend', () => {
 });
 undoBtn.addEventListener('click', () => pad.undo());
 clearBtn.addEventListener('click', () => pad.clear());
-noiseBtn.addEventListener('click', () => pad.showGrid(randomPixels(), { kind: 'noise', crisp: true }));
+noiseBtn.addEventListener('click', () => pad.showGrid(randomPixels(), { kind: 'noise' }));
 document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
     e.preventDefault();

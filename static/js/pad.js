@@ -2,14 +2,14 @@
 // not from the pad's pixels) and paints them, sharp on high-DPI screens.
 // Points are kept as fractions of the pad's side, so a resize keeps the drawing.
 // A drawing opened from a share link has no strokes, only its 28x28 grid: the
-// pad shows that grid scaled up, and the first new stroke starts afresh.
+// pad shows that grid as it is (784 square pixels), and the first new stroke starts afresh.
 
 import { onPixelRatioChange } from './canvas.js';
 
 const PEN = 0.05;         // pen width on the pad, as a fraction of its side
 const MIN_STEP = 0.002;   // ignore moves shorter than this: they add points, not shape
-const GRID_SIDE = 28;     // a shared drawing is the network's 28x28 input...
-const UPSCALE = 8;        // ...painted from a copy 8 times larger, edges sharpened
+const GRID_SIDE = 28;     // a shared drawing is the network's 28x28 input
+const CELL_LINES = 'rgba(140, 170, 220, 0.16)'; // its pixels' edges, as on the network's input grid
 
 export class Pad extends EventTarget {
   constructor(canvas) {
@@ -19,9 +19,6 @@ export class Pad extends EventTarget {
     this.strokes = [];
     this.image = null;     // 784 values (k/255) of a shared drawing shown instead of strokes
     this.replaced = null;  // the shared drawing a new stroke replaced: Undo brings it back
-    this.tile = null;      // `image`, scaled up and sharpened, ready to paint
-    this.tileOf = null;    // the image `tile` was made from
-    this.crisp = null;     // the image to paint as square pixels (random noise), if `image` is that
     this.pointerId = null;
     this.rect = null;
     this.side = 0;
@@ -45,14 +42,12 @@ export class Pad extends EventTarget {
   get drawing() { return this.pointerId !== null; }
 
   /**
-   * Show a drawing known only as its 28x28 grid (from a share link), replacing everything.
-   * `kind` names the change ('load': a link; 'noise': random pixels); `crisp` paints the
-   * grid as the network's square pixels instead of smoothing it back into ink.
+   * Show a drawing known only as its 28x28 grid (from a share link), replacing everything;
+   * painted as the grid it is. `kind` names the change ('load': a link; 'noise': random pixels).
    */
-  showGrid(values, { kind = 'load', crisp = false } = {}) {
+  showGrid(values, { kind = 'load' } = {}) {
     this.strokes = [];
     this.image = Array.from(values);
-    this.crisp = crisp ? this.image : null;
     this.replaced = null;
     this.pointerId = null;
     this.#redraw();
@@ -88,6 +83,7 @@ export class Pad extends EventTarget {
 
   #resize() {
     const rect = this.canvas.getBoundingClientRect();
+    if (this.pointerId !== null) this.rect = rect; // mid-stroke: the rest of it in the new place
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.round(rect.width * dpr));
     const h = Math.max(1, Math.round(rect.height * dpr));
@@ -146,6 +142,11 @@ export class Pad extends EventTarget {
       this.pointerId = null;
       this.dispatchEvent(new CustomEvent('strokeend'));
     };
+    // The pad moved (the window was resized or scrolled) in the middle of a stroke: the rest
+    // of the stroke is measured where the pad is now, so the stroke keeps its shape.
+    const moved = () => { if (this.pointerId !== null) this.rect = c.getBoundingClientRect(); };
+    window.addEventListener('resize', moved);
+    window.addEventListener('scroll', moved, { passive: true, capture: true });
     c.addEventListener('contextmenu', (e) => e.preventDefault()); // a long press draws, it does not open a menu
     c.addEventListener('pointerup', end);
     c.addEventListener('pointercancel', end);
@@ -205,46 +206,24 @@ export class Pad extends EventTarget {
     ctx.stroke();
   }
 
-  // The shared grid, smoothly scaled up to the whole pad, in the pen's colour and glow.
-  // Bilinear alone blurs 28 pixels into fog; sharpening the interpolated edge
-  // (a soft threshold, keeping faint pixels faint) makes it read as ink again.
+  // The grid as it is: 784 square pixels, no smoothing (a shared drawing is exactly
+  // what the network reads; random noise is no ink to smooth), with faint cell edges.
   #paintImage(ctx) {
-    if (this.crisp === this.image) {
-      this.#paintPixels(ctx);
-      return;
-    }
-    if (this.tileOf !== this.image) {
-      const up = GRID_SIDE * UPSCALE;
-      const small = this.#gridCanvas();
-      this.tile = this.tile || document.createElement('canvas');
-      this.tile.width = this.tile.height = up;
-      const tctx = this.tile.getContext('2d', { willReadFrequently: true });
-      tctx.imageSmoothingEnabled = true;
-      tctx.imageSmoothingQuality = 'high';
-      tctx.clearRect(0, 0, up, up);
-      tctx.drawImage(small, 0, 0, up, up);
-      const big = tctx.getImageData(0, 0, up, up);
-      const d = big.data;
-      for (let i = 3; i < d.length; i += 4) {
-        const a = d[i] / 255;
-        const t = Math.min(1, Math.max(0, (a - 0.2) / 0.3));
-        d[i] = Math.round(255 * Math.max(0.45 * a, t * t * (3 - 2 * t)));
-      }
-      tctx.putImageData(big, 0, 0);
-      this.tileOf = this.image;
-    }
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(this.tile, 0, 0, this.canvas.width, this.canvas.height);
-  }
-
-  // The grid as it is: 784 square pixels (random noise is no ink to smooth).
-  #paintPixels(ctx) {
     const small = this.#gridCanvas();
+    const s = this.canvas.width, cell = s / GRID_SIDE;
     ctx.save();
     ctx.shadowBlur = 0;
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(small, 0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(small, 0, 0, s, this.canvas.height);
+    ctx.beginPath();
+    for (let k = 1; k < GRID_SIDE; k++) {
+      const at = Math.round(k * cell) + 0.5; // on a device pixel: one crisp line
+      ctx.moveTo(at, 0); ctx.lineTo(at, s);
+      ctx.moveTo(0, at); ctx.lineTo(s, at);
+    }
+    ctx.strokeStyle = CELL_LINES;
+    ctx.lineWidth = 1;
+    ctx.stroke();
     ctx.restore();
   }
 

@@ -1,13 +1,24 @@
 // Sharing a drawing by link. The address bar always holds the current drawing
 // as /?d=CODE (history.replaceState, so Back is never flooded); the Share
 // button copies it. Opening such a link shows the drawing it holds, or a
-// friendly note when the link is damaged. Everything from a link is decoded
+// friendly note when the link is damaged. Only a drawing from someone else's link
+// is called shared: the tab remembers (sessionStorage) the link of its own latest
+// drawing, so a reload shows one's own drawing as one's own. Everything from a link is decoded
 // into numbers by sharelink.js; no link text is ever put into the page as HTML.
 
 import { encode, decode, LinkError } from './sharelink.js';
 import { t } from './i18n.js';
 
 const PARAM = 'd';
+const OWN = 'mlp.ownDrawing'; // sessionStorage: this tab's own latest drawing's code
+
+function ownCode() {
+  try { return window.sessionStorage.getItem(OWN); } catch { return null; } // storage may be off
+}
+
+function rememberOwn(code) {
+  try { window.sessionStorage.setItem(OWN, code); } catch { /* then a reload calls it shared: harmless */ }
+}
 
 // What is wrong with a bad link, as a catalog key. The codec's messages stay
 // English (they match the server's byte for byte); the page says them in its language.
@@ -57,6 +68,7 @@ export class Share {
     this.grid = grid;
     this.shownNote = null; // [kind, () => [title, detail]]: said again when the language changes
     this.copied = false;
+    this.linkCode = null; // the code of the drawing a link opened (not this person's own)
     this.button.addEventListener('click', () => this.copy());
     this.close.addEventListener('click', () => {
       this.#hidePanels();
@@ -75,8 +87,12 @@ export class Share {
     const params = new URLSearchParams(window.location.search);
     if (!params.has(PARAM)) return null;
     try {
-      const values = decode(params.get(PARAM));
-      this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
+      const code = params.get(PARAM);
+      const values = decode(code);
+      if (code !== ownCode()) { // a reload of one's own drawing is not a shared one
+        this.linkCode = code;
+        this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
+      }
       return values;
     } catch (err) {
       if (!(err instanceof LinkError)) throw err;
@@ -97,6 +113,8 @@ export class Share {
   /** Put the current drawing's link in the address bar (no new history entry); returns it. */
   sync() {
     const address = addressFor(this.grid());
+    const code = new URL(address).searchParams.get(PARAM);
+    if (code && code !== this.linkCode) rememberOwn(code);
     this.#replaceAddress(address);
     return address;
   }

@@ -1,10 +1,9 @@
 // The second video's experiment: show the network random pixels. It was only
 // ever trained on digits, and nothing taught it to say "this is not a digit",
 // so its output layer lights something up anyway. The note on the pad says so,
-// with the answer it gave.
+// with the answer it gave and how sure it was of it.
 
 import { t } from '../i18n.js';
-import { num } from '../format.js';
 
 /** `n` uniform random values in 0..1 (a 28x28 grid of pure noise). */
 export function randomPixels(n = 784, random = Math.random) {
@@ -32,13 +31,18 @@ export class NoiseNote {
     this.reply = null;
   }
 
-  /** The network's reply to the noise: its answer and how brightly that output neuron lit up. */
+  /**
+   * The network's reply to the noise: its answer and how brightly that output neuron
+   * lights up, as a percentage: the same number as that digit's bar under the pad
+   * (answer.js). Lit past half, it looks sure of a digit that is not there.
+   */
   update(reply) {
     this.reply = reply;
     if (!this.isShown || !reply || reply.prediction === null || reply.prediction === undefined) return;
     const digit = reply.prediction;
-    const out = reply.activations[reply.activations.length - 1];
-    this.answer.textContent = t('noise.answer', { digit, activation: num(out[digit], 2) });
+    const a = reply.activations[reply.activations.length - 1][digit];
+    const key = a >= 0.5 ? 'noise.answer.sure' : 'noise.answer.unsure';
+    this.answer.textContent = t(key, { digit, pct: Math.round(a * 100) });
   }
 
   /** The language changed. */
