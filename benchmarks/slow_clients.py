@@ -4,8 +4,9 @@
     python3 benchmarks/slow_clients.py --old           # the same against the old setup (gunicorn alone)
 
 Opens --slow connections to deploy/serve that trickle header lines (one every
-second, never finishing: issue 14's attack) for --seconds, reopening any the
-server closes, while one client asks for /healthz and /api/predict in turn and
+second, never finishing: issue 14's attack), and --bodies that send their
+headers then trickle a body (a space a second), for --seconds, reopening any
+the server closes, while one client asks for /healthz and /api/predict in turn and
 times each answer (a request taking over 5 s counts as failed). Prints p50/p99
 of each and the failures. Loopback only, bounded in time.
 """
@@ -38,20 +39,23 @@ def old_server(port):
     raise SystemExit("the old server did not start")
 
 
-def run(port, slow_count, seconds):
+def run(port, slow_count, body_count, seconds):
     stop = threading.Event()
-    slow = [s for s in (open_slow(port) for _ in range(slow_count)) if s]
+    kinds = [False] * slow_count + [True] * body_count  # True: a slow body
+    slow = [open_slow(port, body) for body in kinds]
+    kinds = [k for k, s in zip(kinds, slow) if s]
+    slow = [s for s in slow if s]
     closed_by_server = [0]
 
     def trickle():
         while not stop.is_set():
             for i, s in enumerate(slow):
                 try:
-                    s.sendall(b"X-Slow: 1\r\n")
+                    s.sendall(b" " if kinds[i] else b"X-Slow: 1\r\n")
                 except OSError:
                     closed_by_server[0] += 1
                     s.close()
-                    slow[i] = open_slow(port) or s
+                    slow[i] = open_slow(port, kinds[i]) or s
             stop.wait(1.0)
 
     thread = threading.Thread(target=trickle, daemon=True)
@@ -85,6 +89,7 @@ def run(port, slow_count, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--slow", type=int, default=256, help="slow connections (default 256)")
+    parser.add_argument("--bodies", type=int, default=32, help="slow bodies (default 32)")
     parser.add_argument("--seconds", type=float, default=30, help="how long (default 30)")
     parser.add_argument("--old", action="store_true", help="measure gunicorn alone (the old setup) instead")
     args = parser.parse_args()
@@ -92,7 +97,7 @@ def main():
         port = free_port()
         process = old_server(port)
         try:
-            results, closed, opened = run(port, args.slow, args.seconds)
+            results, closed, opened = run(port, args.slow, args.bodies, args.seconds)
         finally:
             process.terminate()
             process.wait(30)
@@ -100,11 +105,11 @@ def main():
     else:
         # Rate limits raised: this measures holding connections, not the per-address limit.
         with Stack(env={"MLP_RATE_LIMIT": "100000"}) as stack:
-            results, closed, opened = run(stack.port, args.slow, args.seconds)
+            results, closed, opened = run(stack.port, args.slow, args.bodies, args.seconds)
         setup = "deploy/serve (nginx + gunicorn)"
     print(f"setup: {setup}")
-    print(f"slow clients: {opened} connections trickling headers for {args.seconds:g} s; "
-          f"{closed} closed by the server (header timeout) and reopened")
+    print(f"slow clients: {args.slow} connections trickling headers and {args.bodies} trickling a body for "
+          f"{args.seconds:g} s ({opened} opened); {closed} closed by the server (timeouts) and reopened")
     for path, (times, failed) in results.items():
         print(line(path, times, failed))
     print(f"failed: {sum(f for _, f in results.values())}")

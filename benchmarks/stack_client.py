@@ -84,11 +84,14 @@ def line(name, latencies, failed, extra="") -> str:
             f"p99 {percentile(ms, 99):.1f} ms, max {max(ms, default=float('nan')):.1f} ms{extra}")
 
 
-def open_slow(port: int) -> socket.socket | None:
-    """A connection that has sent the start of a request's headers and will trickle the rest."""
+def open_slow(port: int, body: bool = False) -> socket.socket | None:
+    """A connection that has sent the start of a request's headers (or all its headers and the start
+    of a 2,000-byte body) and will trickle the rest."""
+    start = (b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+             b"Content-Length: 2000\r\n\r\n{") if body else b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=5)
-        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        s.sendall(start)
         return s
     except OSError:
         return None
