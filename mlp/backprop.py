@@ -10,12 +10,17 @@ Losses (both averaged over the batch):
 - ``cross_entropy``: softmax cross-entropy on the output layer's weighted
   sums z; ``y`` may be one-hot labels or soft targets, and a teacher's
   probabilities can be added at a temperature (knowledge distillation).
+- ``bce``: binary cross-entropy of each output's own sigmoid,
+  -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)]. Each output neuron learns
+  on its own to be bright for its digit and dark otherwise, so its glow is the
+  network's belief in that digit, as the video says; a softmax cannot see a
+  constant added to all ten sums, and leaves the sigmoids all bright.
 """
 from __future__ import annotations
 
 import numpy as np
 
-LOSSES = ("mse", "cross_entropy")
+LOSSES = ("mse", "cross_entropy", "bce")
 
 
 class FlatParams:
@@ -83,6 +88,10 @@ def loss_and_delta(a_out, z_out, y, loss, distill=None):
         value = 0.5 * float(np.einsum("ij,ij->", diff, diff)) / n
         np.multiply(diff, a_out, out=delta)
         delta *= 1.0 - a_out
+    elif loss == "bce":
+        # log(1 + e^-z) and log(1 + e^z) from logaddexp: exact for any z, no log(0).
+        value = float(np.sum(y * np.logaddexp(0, -z_out) + (1 - y) * np.logaddexp(0, z_out))) / n
+        np.subtract(a_out, y, out=delta)
     elif loss == "cross_entropy":
         value = _softmax_cross_entropy(z_out, y, delta)
         if distill is not None:

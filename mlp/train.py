@@ -11,12 +11,14 @@ import argparse
 import datetime as dt
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
 from . import augment as aug
-from . import mnist, penstyle
+from . import mnist, pendigits, penstyle
+from . import stroke_augment
+from .preprocess import normalize_batch
 from .input_transform import InputTransform
 from .backprop import LOSSES, FlatParams, forward_train, gradients
 from .network import Network, softmax
@@ -24,28 +26,36 @@ from .optim import Optimizer
 from .weights_io import load, save
 
 
+def _setting(default, help):
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass
 class Config:
-    """Every choice of a training run. The defaults are the recipe of the shipped network."""
-    hidden: tuple = (16, 16)
-    epochs: int = 100
-    batch_size: int = 32
-    lr: float = 0.003
-    schedule: str = "cosine"      # constant | cosine | step
-    optimizer: str = "adam"       # sgd | momentum | adam | adamw
-    loss: str = "cross_entropy"
-    seed: int = 0
-    augment: str = "mild"         # a preset of augment.PRESETS
-    augment_fraction: float = 0.5  # share of each epoch's images that are distorted
-    pen_fraction: float = 0.3      # share of each epoch's images redrawn with the page's pen (mlp.penstyle)
-    standardize: bool = True      # train on standardized pixels, folded into W1, b1 afterwards
-    whiten: float = 1.0           # > 0: ZCA-whiten with this epsilon instead (also folded)
-    val_size: int = 5000
-    teacher: str | None = None
-    temperature: float = 4.0
-    distill_weight: float = 0.7
-    weight_decay: float = 0.0003
-    ema: float = 0.999  # ship an exponential moving average of the weights (0: the last step's weights)
+    """Every choice of a training run, said once: the command-line flags and the saved
+    metadata are made from these fields. The defaults are the recipe of the shipped network."""
+    hidden: tuple = _setting((16, 16), "hidden layer sizes")
+    epochs: int = _setting(60, "passes over the training set")
+    batch_size: int = _setting(32, "images per gradient step")
+    lr: float = _setting(0.003, "peak learning rate")
+    schedule: str = _setting("cosine", "learning-rate schedule: constant | cosine | step")
+    optimizer: str = _setting("adam", "sgd | momentum | adam | adamw")
+    loss: str = _setting("bce", "bce (each output its own belief) | cross_entropy (softmax) | mse (the video's)")
+    seed: int = _setting(0, "random seed (initial weights, shuffling, distortions)")
+    augment: str = _setting("mild", "distortion preset for the MNIST images (mlp.augment)")
+    augment_fraction: float = _setting(0.5, "share of each epoch's MNIST images that are distorted")
+    pen_fraction: float = _setting(0.3, "share of each epoch's MNIST images redrawn with the page's pen (mlp.penstyle)")
+    pen_strokes: int = _setting(20000, "real pen-stroke digits (mlp.pendigits, training writers) mixed into each epoch; 0: none")
+    pen_copies: int = _setting(12, "distorted renderings made of every training writer's digit, drawn from each epoch")
+    blank_fraction: float = _setting(0.005, "share of each epoch that is an empty drawing, every output's target 0")
+    standardize: bool = _setting(True, "train on standardized pixels, folded into W1, b1 afterwards")
+    whiten: float = _setting(1.0, "> 0: ZCA-whiten with this epsilon instead (also folded)")
+    val_size: int = _setting(5000, "MNIST training images held out for validation")
+    teacher: str | None = _setting(None, "weights of a larger network to distil from")
+    temperature: float = _setting(4.0, "distillation temperature")
+    distill_weight: float = _setting(0.7, "weight of the teacher's term in the loss")
+    weight_decay: float = _setting(0.0003, "L2 weight decay")
+    ema: float = _setting(0.999, "ship a moving average of the weights with this decay per step (0: the last step's)")
 
 
 def learning_rate(cfg, progress):
@@ -89,16 +99,18 @@ def teacher_probabilities(teacher, images, temperature):
 
 
 def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, pen_images=None,
-                 fixed_inputs=None):
-    """This epoch's (shuffled, distorted, transformed) inputs, one-hot targets,
-    labels, and the teacher's probabilities at the distillation temperature (or None).
-    ``fixed_soft``, ``fixed_inputs``: the teacher's answers and the transformed
-    images computed once, when images are not distorted;
-    ``pen_images``: the same images redrawn with the page's pen."""
-    order = rng.permutation(len(images))
+                 fixed_inputs=None, strokes=None):
+    """This epoch's (shuffled, distorted, normalized, transformed) inputs, targets, labels,
+    and the teacher's probabilities at the distillation temperature (or None).
+    ``fixed_soft``, ``fixed_inputs``: the teacher's answers and the inputs computed
+    once, when nothing changes between epochs; ``pen_images``: the MNIST images
+    redrawn with the page's pen; ``strokes``: (images, labels) of rendered real pen
+    strokes (already normalized), ``cfg.pen_strokes`` of them drawn each epoch."""
     if fixed_inputs is not None:
+        order = rng.permutation(len(images))
         soft = None if fixed_soft is None else fixed_soft[order]
         return fixed_inputs[order], np.eye(10, dtype=np.float32)[labels[order]], labels[order], soft
+    order = rng.permutation(len(images))
     x = images[order]
     if pen_images is not None and cfg.pen_fraction > 0:
         use_pen = rng.random(len(x)) < cfg.pen_fraction
@@ -108,35 +120,65 @@ def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, 
         distorted = np.concatenate([aug.augment(x[i:i + 4096], rng, strength) for i in range(0, len(x), 4096)])
         keep_clean = rng.random(len(x)) >= cfg.augment_fraction
         x = np.where(keep_clean[:, None], x, distorted)
+    # Every image is shown to the network as the server shows it a drawing.
+    x = normalize_batch(x)
     y = np.eye(10, dtype=np.float32)[labels[order]]
+    lab = labels[order]
     soft = None
     if fixed_soft is not None:
         soft = fixed_soft[order]
     elif teacher is not None:
         soft = teacher_probabilities(teacher, x, cfg.temperature)
-    return np.ascontiguousarray(transform.apply(x), dtype=np.float32), y, labels[order], soft
+    extra_x, extra_y, extra_lab = [], [], []
+    if strokes is not None and cfg.pen_strokes:
+        pick = rng.choice(len(strokes[0]), min(cfg.pen_strokes, len(strokes[0])), replace=False)
+        extra_x.append(strokes[0][pick])
+        extra_y.append(np.eye(10, dtype=np.float32)[strokes[1][pick]])
+        extra_lab.append(strokes[1][pick])
+    n_blank = int(round(cfg.blank_fraction * len(x)))
+    if n_blank:
+        # Nothing drawn is no digit: every output dark (with bce or mse; a softmax cannot say it).
+        extra_x.append(np.zeros((n_blank, x.shape[1]), dtype=np.float32))
+        extra_y.append(np.zeros((n_blank, 10), dtype=np.float32))
+        extra_lab.append(np.full(n_blank, -1, dtype=labels.dtype))
+    if extra_x:
+        if soft is not None:
+            raise ValueError("distillation does not mix with pen strokes or blanks: set pen_strokes 0 and blank_fraction 0")
+        mix = rng.permutation(len(x) + sum(len(e) for e in extra_x))
+        x = np.concatenate([x, *extra_x])[mix]
+        y = np.concatenate([y, *extra_y])[mix]
+        lab = np.concatenate([lab, *extra_lab])[mix]
+    return np.ascontiguousarray(transform.apply(x), dtype=np.float32), y, lab, soft
 
 
-def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=None, log=print, bar=True):
-    """Train a network from scratch; returns (Network, history of per-epoch figures)."""
+def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=None, log=print, bar=True,
+          strokes=None, val_strokes=None):
+    """Train a network from scratch; returns (Network, history of per-epoch figures).
+
+    ``strokes``: (images, labels) of rendered pen strokes to mix in (see epoch_inputs);
+    ``val_strokes``: (images, labels) of held-out writers' strokes, scored every epoch."""
     if cfg.loss not in LOSSES:
         raise ValueError(f"unknown loss '{cfg.loss}', choose from {LOSSES}")
     rng = np.random.default_rng(cfg.seed)
     sizes = (784, *cfg.hidden, 10)
-    params = FlatParams(sizes)
-    for w in params.weights:
-        w[...] = rng.standard_normal(w.shape) / np.sqrt(w.shape[1])
+    start = Network.random(sizes, seed=cfg.seed)
+    params = FlatParams.from_arrays(start.weights, start.biases)
     grads = params.zeros_like()
     opt = Optimizer(cfg.optimizer, params, cfg.weight_decay)
     teacher = load(cfg.teacher) if cfg.teacher else None
-    transform = input_transform(cfg, train_images)
-    # Undistorted images look the same every epoch: ask the teacher once.
-    undistorted = cfg.augment == "none" and not cfg.pen_fraction
-    fixed_soft = (teacher_probabilities(teacher, train_images, cfg.temperature)
+    base_inputs = normalize_batch(train_images)
+    transform = input_transform(cfg, base_inputs)
+    # Undistorted images look the same every epoch: normalize them, and ask the teacher, once.
+    undistorted = cfg.augment == "none" and not cfg.pen_fraction and not (strokes and cfg.pen_strokes) \
+        and not cfg.blank_fraction
+    fixed_soft = (teacher_probabilities(teacher, base_inputs, cfg.temperature)
                   if teacher is not None and undistorted else None)
     pen_images = penstyle.redraw_in_chunks(train_images, log) if cfg.pen_fraction else None
-    fixed_inputs = np.ascontiguousarray(transform.apply(train_images)) if undistorted else None
-    steps_per_epoch = int(np.ceil(len(train_images) / cfg.batch_size))
+    fixed_inputs = np.ascontiguousarray(transform.apply(base_inputs)) if undistorted else None
+    val_inputs = None if val_images is None else normalize_batch(val_images)
+    per_epoch = len(train_images) + (min(cfg.pen_strokes, len(strokes[0])) if strokes and cfg.pen_strokes else 0) \
+        + (0 if undistorted else int(round(cfg.blank_fraction * len(train_images))))
+    steps_per_epoch = int(np.ceil(per_epoch / cfg.batch_size))
     total_steps = cfg.epochs * steps_per_epoch
     history = []
     step = 0
@@ -147,12 +189,14 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
         x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, transform,
-                                             fixed_soft, pen_images, fixed_inputs)
+                                       fixed_soft, pen_images, fixed_inputs, strokes)
         loss_sum, correct, seen = 0.0, 0, 0
         report_every = max(1, steps_per_epoch // 20)
         for k in range(steps_per_epoch):
             batch = slice(k * cfg.batch_size, (k + 1) * cfg.batch_size)
             xb, yb = x[batch], y[batch]
+            if not len(xb):
+                break
             distill = None if soft is None else (soft[batch], cfg.temperature, cfg.distill_weight)
             loss, _ = gradients(params, xb, yb, cfg.loss, grads, distill)
             opt.step(grads, learning_rate(cfg, step / total_steps))
@@ -172,13 +216,16 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
                              correct / max(1, (k // report_every + 1) * cfg.batch_size))
         net = to_network(averaged or params, transform)
         record = {"epoch": epoch, "loss": loss_sum / seen, "seconds": time.perf_counter() - started}
-        if val_images is not None:
-            record["val_accuracy"] = accuracy(net, val_images, val_labels)
+        if val_inputs is not None:
+            record["val_accuracy"] = accuracy(net, val_inputs, val_labels)
+        if val_strokes is not None:
+            record["val_strokes_accuracy"] = accuracy(net, *val_strokes)
         history.append(record)
         if bar:
             sys.stderr.write("\n")
         log(f"epoch {epoch}: loss {record['loss']:.4f}"
             + (f", validation accuracy {record['val_accuracy']:.4f}" if "val_accuracy" in record else "")
+            + (f", held-out writers {record['val_strokes_accuracy']:.4f}" if "val_strokes_accuracy" in record else "")
             + f", {record['seconds']:.1f} s")
     return to_network(averaged or params, transform), history
 
@@ -192,67 +239,69 @@ def to_network(params, transform):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="python -m mlp.train", description=__doc__.splitlines()[0])
-    d = Config()
     p.add_argument("--data", help=f"folder with the MNIST IDX files (default ${mnist.ENV_VAR} or {mnist.DEFAULT_DIR})")
+    p.add_argument("--pendigits", help=f"folder with the pen-digits file (default ${pendigits.ENV_VAR} or "
+                                       f"{pendigits.DEFAULT_DIR})")
     p.add_argument("--download", action="store_true", help="fetch the MNIST files into --data first (checks SHA-256)")
     p.add_argument("--out", required=True, help="where to write the trained weights (.npz)")
-    p.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), help="hidden layer sizes (default 16 16)")
-    p.add_argument("--epochs", type=int, default=d.epochs)
-    p.add_argument("--batch-size", type=int, default=d.batch_size)
-    p.add_argument("--lr", type=float, default=d.lr, help="peak learning rate")
-    p.add_argument("--schedule", choices=("constant", "cosine", "step"), default=d.schedule)
-    p.add_argument("--optimizer", choices=Optimizer.KINDS, default=d.optimizer)
-    p.add_argument("--loss", choices=LOSSES, default=d.loss)
-    p.add_argument("--seed", type=int, default=d.seed)
-    p.add_argument("--augment", choices=tuple(aug.PRESETS), default=d.augment, help="distortion preset")
-    p.add_argument("--augment-fraction", type=float, default=d.augment_fraction,
-                   help="share of each epoch's images to distort (the rest stay clean)")
-    p.add_argument("--pen-fraction", type=float, default=d.pen_fraction,
-                   help="share of each epoch's images redrawn with the page's constant-width pen")
-    p.add_argument("--no-standardize", dest="standardize", action="store_false")
-    p.add_argument("--whiten", type=float, default=d.whiten, help="ZCA-whiten inputs with this epsilon (0: off)")
-    p.add_argument("--val-size", type=int, default=d.val_size)
-    p.add_argument("--teacher", help="weights of a larger network to distil from")
-    p.add_argument("--temperature", type=float, default=d.temperature)
-    p.add_argument("--distill-weight", type=float, default=d.distill_weight)
-    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
-    p.add_argument("--ema", type=float, default=d.ema, help="average the weights with this decay per step (0: off)")
     p.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
+    # One flag per Config field, with its default and help from there.
+    for f in fields(Config):
+        flag = "--" + f.name.replace("_", "-")
+        if f.name == "hidden":
+            p.add_argument(flag, type=int, nargs="+", default=list(f.default), help=f.metadata["help"])
+        elif f.type in ("bool", bool):
+            p.add_argument("--no-" + f.name.replace("_", "-"), dest=f.name, action="store_false", help="do not " + f.metadata["help"])
+        else:
+            kind = {"int": int, "float": float}.get(f.type if isinstance(f.type, str) else f.type.__name__, str)
+            choices = {"schedule": ("constant", "cosine", "step"), "optimizer": Optimizer.KINDS,
+                       "loss": LOSSES, "augment": tuple(aug.PRESETS)}.get(f.name)
+            p.add_argument(flag, type=kind, default=f.default, choices=choices, help=f.metadata["help"])
     return p.parse_args(argv)
+
+
+def load_strokes(folder, cfg, log=print):
+    """(training strokes rendered with distortions, held-out writers' strokes as written), or (None, None)."""
+    if not cfg.pen_strokes:
+        return None, None
+    train_digits, held_out = pendigits.split_by_writer(pendigits.load(folder))
+    started = time.perf_counter()
+    strokes = stroke_augment.render_pool(train_digits, copies=cfg.pen_copies, seed=cfg.seed)
+    val_strokes = stroke_augment.render_pool(held_out, strength=None)
+    log(f"rendered {len(strokes[0])} pen-stroke digits of {len(train_digits)} ({len(held_out)} held out, "
+        f"writers {', '.join(map(str, pendigits.HELD_OUT_WRITERS))}) in {time.perf_counter() - started:.0f} s")
+    return strokes, val_strokes
 
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = Config(hidden=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                 schedule=args.schedule, optimizer=args.optimizer, loss=args.loss, seed=args.seed,
-                 augment=args.augment, augment_fraction=args.augment_fraction,
-                 pen_fraction=args.pen_fraction, standardize=args.standardize, whiten=args.whiten, val_size=args.val_size,
-                 teacher=args.teacher, temperature=args.temperature, distill_weight=args.distill_weight,
-                 weight_decay=args.weight_decay, ema=args.ema)
+    cfg = Config(**{f.name: tuple(getattr(args, f.name)) if f.name == "hidden" else getattr(args, f.name)
+                    for f in fields(Config)})
     try:
         folder = mnist.download(mnist.data_dir(args.data)) if args.download else mnist.data_dir(args.data)
         images, labels = mnist.load_split(folder, "train")
         test_images, test_labels = mnist.load_split(folder, "test")
-    except mnist.MnistError as exc:
+        strokes, val_strokes = load_strokes(args.pendigits, cfg)
+    except (mnist.MnistError, pendigits.PendigitsError) as exc:
         sys.exit(f"error: {exc}")
     if args.limit:
         images, labels = images[:args.limit], labels[:args.limit]
     tr_x, tr_y, va_x, va_y = split_validation(images, labels, min(cfg.val_size, len(images) // 5), cfg.seed)
     started = time.perf_counter()
-    net, history = train(cfg, tr_x, tr_y, va_x, va_y, bar=sys.stderr.isatty())
-    test_acc = accuracy(net, test_images, test_labels)
+    net, history = train(cfg, tr_x, tr_y, va_x, va_y, bar=sys.stderr.isatty(), strokes=strokes,
+                         val_strokes=val_strokes)
+    test_acc = accuracy(net, normalize_batch(test_images), test_labels)
     meta = {
-        "sizes": list(net.sizes), "activation": "sigmoid", "epochs": cfg.epochs, "batch_size": cfg.batch_size,
-        "lr": cfg.lr, "schedule": cfg.schedule, "optimizer": cfg.optimizer, "loss": cfg.loss, "seed": cfg.seed,
-        "augmentation": cfg.augment, "augment_fraction": cfg.augment_fraction,
-        "pen_fraction": cfg.pen_fraction, "input_transform_folded": "zca" if cfg.whiten else ("standardize" if cfg.standardize else "none"),
-        "whiten_epsilon": cfg.whiten,
-        "teacher": cfg.teacher, "temperature": cfg.temperature if cfg.teacher else None,
-        "distill_weight": cfg.distill_weight if cfg.teacher else None,
-        "weight_decay": cfg.weight_decay, "ema": cfg.ema,
-        "validation_accuracy": history[-1].get("val_accuracy"), "test_accuracy": test_acc,
+        "sizes": list(net.sizes), "activation": "sigmoid", **asdict(cfg), "hidden": list(cfg.hidden),
+        "input_transform_folded": "zca" if cfg.whiten else ("standardize" if cfg.standardize else "none"),
+        "preprocessing": "deskew, 20x20 box, centre of mass (mlp.preprocess.normalize)",
+        "validation_accuracy": history[-1].get("val_accuracy"),
+        "held_out_writers": list(pendigits.HELD_OUT_WRITERS) if strokes else None,
+        "held_out_writers_accuracy": history[-1].get("val_strokes_accuracy"),
+        "test_accuracy": test_acc,
         "train_seconds": round(time.perf_counter() - started, 1),
-        "trained_on": f"MNIST train minus {len(va_x)} validation images ({len(tr_x)} images)",
+        "trained_on": f"MNIST train minus {len(va_x)} validation images ({len(tr_x)} images)"
+                      + (f" + {cfg.pen_strokes} of {len(strokes[0])} rendered pen strokes per epoch" if strokes else ""),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
     save(net, args.out, meta)

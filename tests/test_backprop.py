@@ -38,7 +38,8 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
 
 
-@pytest.mark.parametrize("loss, soft", [("mse", False), ("cross_entropy", False), ("cross_entropy", True)])
+@pytest.mark.parametrize("loss, soft", [("mse", False), ("cross_entropy", False), ("cross_entropy", True),
+                                        ("bce", False), ("bce", True)])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_gradients_match_finite_differences(loss, soft, seed):
     params, x, y = random_problem(seed, soft=soft)
@@ -58,13 +59,16 @@ def test_finite_difference_check_can_fail():
     assert relative_error(grads.flat.copy(), numeric_gradient(params, x, y, "cross_entropy")) > 1e-2
 
 
-@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy", "bce"])
 def test_loss_values_match_definitions(loss):
     params, x, y = random_problem(3, soft=(loss == "cross_entropy"))
     net = Network(params.weights, params.biases)
     acts, sums = net.forward(x, with_sums=True)
     if loss == "mse":
         expected = np.mean(0.5 * np.sum((acts[-1] - y) ** 2, axis=1))
+    elif loss == "bce":
+        a = acts[-1]
+        expected = np.mean(-np.sum(y * np.log(a) + (1 - y) * np.log(1 - a), axis=1))
     else:
         z = sums[-1]
         log_p = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))

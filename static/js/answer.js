@@ -1,4 +1,7 @@
-// The answer: the brightest output, shown large, and the ten probabilities as bars.
+// The answer: the brightest output, shown large, and the ten output neurons'
+// activations as bars. Each bar is its neuron's own glow (0..1), how sure the
+// network is of that digit: they need not add up to 1, and on an empty or
+// unreadable drawing they can all be low.
 
 import { t } from './i18n.js';
 
@@ -10,7 +13,7 @@ export function showAnswer(reply) {
   shown = reply;
   prediction.textContent = String(reply.prediction);
   bars.forEach((li, d) => {
-    const p = reply.probabilities[d];
+    const p = reply.activations[reply.activations.length - 1][d];
     // CSSOM write (allowed by a strict CSP, unlike a style attribute).
     li.querySelector('.prob-fill').style.transform = `scaleY(${Math.max(0, Math.min(1, p))})`;
     li.classList.toggle('winner', d === reply.prediction);
