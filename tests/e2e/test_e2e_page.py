@@ -3,12 +3,15 @@ server answers, and the page shows what the network saw and decided."""
 from __future__ import annotations
 
 import html.parser
+import json
 import urllib.request
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, settle
 
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def ink_box(grid, threshold=0.1):
@@ -230,7 +233,7 @@ def test_later_layer_neurons_show_a_4x4_grid_and_follow_the_drawing(page):
 
 def test_neurons_open_from_the_keyboard(page):
     page.get_by_test_id("neuron-2-0").focus()
-    page.keyboard.press("Tab")  # to the next neuron, as a keyboard user would move
+    page.keyboard.press("ArrowDown")  # to the next neuron, as a keyboard user would move
     expect(page.get_by_test_id("neuron-2-1")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("inspector")).to_be_visible()
@@ -245,7 +248,9 @@ def test_neurons_open_from_the_keyboard(page):
 def test_header_states_the_video_facts(page):
     expect(page.get_by_test_id("sizes")).to_have_text("784 → 16 → 16 → 10")
     expect(page.get_by_test_id("n-params")).to_have_text("13,002 weights and biases")
-    expect(page.get_by_text("probabilities (softmax of the output layer's weighted sums)")).to_be_visible()
+    # The bars' caption says what they show (the catalog's words: they changed with the network).
+    catalog = json.loads((ROOT / "static" / "i18n" / "en.json").read_text(encoding="utf-8"))
+    expect(page.locator(".probs figcaption")).to_have_text(catalog["answer.probsCaption"])
 
 
 def test_the_browser_console_shows_no_errors(open_page):
