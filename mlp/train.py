@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+from pathlib import Path
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
@@ -23,7 +24,7 @@ from .input_transform import InputTransform
 from .backprop import LOSSES, FlatParams, forward_train, gradients
 from .network import Network, softmax
 from .optim import Optimizer
-from .weights_io import load, save
+from .weights_io import load, save, save_snapshots, snapshots_path
 
 
 def _setting(default, help):
@@ -56,6 +57,7 @@ class Config:
     distill_weight: float = _setting(0.7, "weight of the teacher's term in the loss")
     weight_decay: float = _setting(0.0003, "L2 weight decay")
     ema: float = _setting(0.999, "ship a moving average of the weights with this decay per step (0: the last step's)")
+    snapshots: int = _setting(16, "save the weights at this many log-spaced steps, random start to end, to watch it learn (0: none)")
 
 
 def learning_rate(cfg, progress):
@@ -151,12 +153,32 @@ def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, 
     return np.ascontiguousarray(transform.apply(x), dtype=np.float32), y, lab, soft
 
 
+def snapshot_steps(total_steps, count):
+    """``count`` steps from 0 (the random start) to ``total_steps`` (the end), spaced evenly on a log
+    scale: a network learns most in its first few hundred steps, so that is where to look closely."""
+    if count <= 0:
+        return []
+    steps = np.unique(np.round(np.geomspace(1, total_steps, max(count - 1, 1))).astype(int))
+    return [0] + [int(s) for s in steps]
+
+
+def snapshot(network, step, steps_per_epoch, scored_on):
+    """One snapshot: the network as it will be stored (half precision) and its accuracy as stored."""
+    from .weights_io import SNAPSHOT_DTYPE
+    stored = Network([w.astype(SNAPSHOT_DTYPE).astype(np.float32) for w in network.weights],
+                     [b.astype(SNAPSHOT_DTYPE).astype(np.float32) for b in network.biases])
+    acc = accuracy(stored, *scored_on) if scored_on is not None else float("nan")
+    return {"step": step, "epoch": step / steps_per_epoch, "test_accuracy": acc, "network": stored}
+
+
 def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=None, log=print, bar=True,
-          strokes=None, val_strokes=None):
+          strokes=None, val_strokes=None, snapshots=None, scored_on=None):
     """Train a network from scratch; returns (Network, history of per-epoch figures).
 
     ``strokes``: (images, labels) of rendered pen strokes to mix in (see epoch_inputs);
-    ``val_strokes``: (images, labels) of held-out writers' strokes, scored every epoch."""
+    ``val_strokes``: (images, labels) of held-out writers' strokes, scored every epoch;
+    ``snapshots``: a list that receives ``cfg.snapshots`` snapshots (see snapshot), each scored
+    on ``scored_on`` = (images, labels), the last one the returned network."""
     if cfg.loss not in LOSSES:
         raise ValueError(f"unknown loss '{cfg.loss}', choose from {LOSSES}")
     rng = np.random.default_rng(cfg.seed)
@@ -186,6 +208,9 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     if cfg.ema:
         averaged = params.zeros_like()
         averaged.flat[:] = params.flat
+    keep_at = set(snapshot_steps(total_steps, cfg.snapshots if snapshots is not None else 0)[:-1])
+    if 0 in keep_at:
+        snapshots.append(snapshot(to_network(params, transform), 0, steps_per_epoch, scored_on))
     for epoch in range(1, cfg.epochs + 1):
         started = time.perf_counter()
         x, y, lab, soft = epoch_inputs(train_images, train_labels, rng, cfg, teacher, transform,
@@ -206,6 +231,9 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
                 averaged.flat *= cfg.ema
                 averaged.flat += (1 - cfg.ema) * params.flat
             step += 1
+            if step in keep_at:
+                # The weights of this very step (the average lags behind while the network changes fast).
+                snapshots.append(snapshot(to_network(params, transform), step, steps_per_epoch, scored_on))
             loss_sum += loss * len(xb)
             seen += len(xb)
             if bar and (k % report_every == 0 or k == steps_per_epoch - 1):
@@ -227,7 +255,10 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
             + (f", validation accuracy {record['val_accuracy']:.4f}" if "val_accuracy" in record else "")
             + (f", held-out writers {record['val_strokes_accuracy']:.4f}" if "val_strokes_accuracy" in record else "")
             + f", {record['seconds']:.1f} s")
-    return to_network(averaged or params, transform), history
+    final = to_network(averaged or params, transform)
+    if snapshots is not None and cfg.snapshots:
+        snapshots.append(snapshot(final, step, steps_per_epoch, scored_on))
+    return final, history
 
 
 def to_network(params, transform):
@@ -288,9 +319,11 @@ def main(argv=None):
         images, labels = images[:args.limit], labels[:args.limit]
     tr_x, tr_y, va_x, va_y = split_validation(images, labels, min(cfg.val_size, len(images) // 5), cfg.seed)
     started = time.perf_counter()
+    seen_test = normalize_batch(test_images)
+    snapshots = []
     net, history = train(cfg, tr_x, tr_y, va_x, va_y, bar=sys.stderr.isatty(), strokes=strokes,
-                         val_strokes=val_strokes)
-    test_acc = accuracy(net, normalize_batch(test_images), test_labels)
+                         val_strokes=val_strokes, snapshots=snapshots, scored_on=(seen_test, test_labels))
+    test_acc = accuracy(net, seen_test, test_labels)
     meta = {
         "sizes": list(net.sizes), "activation": "sigmoid", **asdict(cfg), "hidden": list(cfg.hidden),
         "input_transform_folded": "zca" if cfg.whiten else ("standardize" if cfg.standardize else "none"),
@@ -306,6 +339,11 @@ def main(argv=None):
     }
     save(net, args.out, meta)
     print(f"saved {args.out} ({net.n_params} weights and biases)")
+    if snapshots:
+        path = save_snapshots(snapshots_path(args.out), snapshots, {"weights": Path(args.out).name, **meta})
+        print(f"saved {path}: {len(snapshots)} snapshots, steps {snapshots[0]['step']}..{snapshots[-1]['step']}, "
+              f"test accuracy {snapshots[0]['test_accuracy']:.4f} -> {snapshots[-1]['test_accuracy']:.4f}, "
+              f"{path.stat().st_size / 1024:.0f} KiB")
     print(f"test accuracy: {test_acc:.4f} ({int(round(test_acc * len(test_labels)))}/{len(test_labels)})")
 
 

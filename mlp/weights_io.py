@@ -43,12 +43,8 @@ def save(network: Network, path, meta=None):
     return path
 
 
-def load(path=DEFAULT_WEIGHTS) -> Network:
-    path = Path(path)
-
-    def fail(problem):
-        raise WeightsFileError(f"weights file {path}: {problem}")
-
+def _read_arrays(path, fail):
+    """Every array of an .npz file, or ``fail(reason)``: the archive is checked before it is trusted."""
     if not path.is_file():
         fail("no such file")
     try:
@@ -69,7 +65,10 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
         fail(f"cannot be read ({exc})")
     except Exception as exc:  # zlib errors and friends from a damaged member
         fail(f"corrupt data inside the archive ({type(exc).__name__}: {exc})")
+    return files
 
+
+def _sizes_and_meta(files, fail):
     for key in ("sizes", "activation", "meta"):
         if key not in files:
             fail(f"missing '{key}' (found: {', '.join(sorted(files)) or 'nothing'})")
@@ -88,10 +87,14 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
             raise ValueError("not an object")
     except ValueError as exc:
         fail(f"'meta' is not a JSON object ({exc})")
+    return sizes, meta
 
+
+def _layers(files, sizes, fail, lead=()):
+    """Each layer's checked (W, b), with ``lead`` extra leading dimensions (snapshots)."""
     weights, biases = [], []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        for name, shape in ((f"W{i}", (n_out, n_in)), (f"b{i}", (n_out,))):
+        for name, shape in ((f"W{i}", (*lead, n_out, n_in)), (f"b{i}", (*lead, n_out))):
             arr = files.get(name)
             if arr is None:
                 fail(f"missing '{name}' for layer sizes {sizes}")
@@ -102,4 +105,76 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
             if not np.all(np.isfinite(arr)):
                 fail(f"'{name}' contains NaN or infinite values")
             (weights if name[0] == "W" else biases).append(arr.astype(DTYPE))
+    return weights, biases
+
+
+def load(path=DEFAULT_WEIGHTS) -> Network:
+    path = Path(path)
+
+    def fail(problem):
+        raise WeightsFileError(f"weights file {path}: {problem}")
+
+    files = _read_arrays(path, fail)
+    sizes, meta = _sizes_and_meta(files, fail)
+    weights, biases = _layers(files, sizes, fail)
     return Network(weights, biases, meta=meta)
+
+
+# --- snapshots: the same network at steps of its training, to watch it learn ---------------
+
+SNAPSHOT_DTYPE = np.float16  # half the bytes; to the eye (and the answers) the same weights
+MAX_SNAPSHOTS = 64
+
+
+def snapshots_path(weights_path) -> Path:
+    """Where the snapshots of a weights file live: beside it, ``NAME.snapshots.npz``."""
+    weights_path = Path(weights_path)
+    return weights_path.with_name(weights_path.name.removesuffix(".npz") + ".snapshots.npz")
+
+
+def save_snapshots(path, snapshots, meta=None):
+    """``snapshots``: a list of dicts with ``step``, ``epoch``, ``test_accuracy`` and ``network``
+    (all of the same sizes), in training order."""
+    path = Path(path)
+    sizes = snapshots[0]["network"].sizes
+    arrays = {
+        "steps": np.array([s["step"] for s in snapshots], dtype=np.int64),
+        "epochs": np.array([s["epoch"] for s in snapshots], dtype=np.float64),
+        "test_accuracy": np.array([s["test_accuracy"] for s in snapshots], dtype=np.float64),
+        "sizes": np.array(sizes, dtype=np.int64),
+        "activation": np.array(ACTIVATION),
+        "meta": np.array(json.dumps(meta or {}, sort_keys=True)),
+    }
+    for i in range(len(sizes) - 1):
+        arrays[f"W{i + 1}"] = np.stack([s["network"].weights[i] for s in snapshots]).astype(SNAPSHOT_DTYPE)
+        arrays[f"b{i + 1}"] = np.stack([s["network"].biases[i] for s in snapshots]).astype(SNAPSHOT_DTYPE)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    tmp.replace(path)
+    return path
+
+
+def load_snapshots(path):
+    """The snapshots of a training run: a list of dicts (step, epoch, test_accuracy, network), checked."""
+    path = Path(path)
+
+    def fail(problem):
+        raise WeightsFileError(f"snapshots file {path}: {problem}")
+
+    files = _read_arrays(path, fail)
+    sizes, meta = _sizes_and_meta(files, fail)
+    for key in ("steps", "epochs", "test_accuracy"):
+        if key not in files:
+            fail(f"missing '{key}'")
+    steps, epochs, accuracy = files["steps"], files["epochs"], files["test_accuracy"]
+    n = steps.shape[0] if steps.ndim == 1 else -1
+    if not 1 <= n <= MAX_SNAPSHOTS or epochs.shape != (n,) or accuracy.shape != (n,):
+        fail(f"'steps', 'epochs' and 'test_accuracy' must be lists of the same length (1 to {MAX_SNAPSHOTS})")
+    if not np.issubdtype(steps.dtype, np.integer) or np.any(np.diff(steps) <= 0) or steps[0] < 0:
+        fail("'steps' must be whole numbers, rising")
+    if not (np.all(np.isfinite(accuracy)) and np.all((accuracy >= 0) & (accuracy <= 1)) and np.all(np.isfinite(epochs))):
+        fail("'test_accuracy' must be numbers from 0 to 1, 'epochs' finite numbers")
+    weights, biases = _layers(files, sizes, fail, lead=(n,))
+    return [{"step": int(steps[k]), "epoch": float(epochs[k]), "test_accuracy": float(accuracy[k]),
+             "network": Network([w[k] for w in weights], [b[k] for b in biases], meta=meta)} for k in range(n)]

@@ -1,6 +1,8 @@
-"""The shipped weights on the real 10,000 MNIST test images, and `python -m mlp.evaluate` that reports it.
+"""The shipped weights on real people's pen strokes and the real 10,000 MNIST test images, how honest
+its output neurons are, and `python -m mlp.evaluate` that reports it all.
 
-The accuracy test fails (it is never skipped) when the MNIST folder is missing.
+Every image goes through the app's own pre-processing, as a drawing does. The accuracy tests
+fail (they are never skipped) when the data is missing.
 """
 import os
 import re
@@ -11,13 +13,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlp import evaluate, mnist, weights_io
+from mlp import evaluate, mnist, pendigits, stroke_augment, weights_io
+from mlp.preprocess import normalize_batch
 
 ROOT = Path(__file__).resolve().parent.parent
-# The issue asked for 96.5 %; honest work reached 95.84 % (see README: what was tried). This guards
-# the shipped figure against regressions; raise it when a better network ships.
-TARGET = 0.955
-PEN_TARGET = 0.94  # the same digits redrawn with the page's pen: what people's drawings look like
+# Floors at what ships (docs/training.md), so that a worse network cannot ship unnoticed.
+TARGET = 0.965          # MNIST test, through the app's pre-processing
+WRITERS_TARGET = 0.96   # held-out writers' pen strokes, drawn by the page's rule
+PEN_TARGET = 0.95       # MNIST test digits redrawn with the page's pen
+# The output neurons are honest: one bright answer, the others dim, nothing lit for nothing.
+SECOND_BRIGHTEST_MAX = 0.06
+TWO_LIT_MAX = 0.01
+EMPTY_MAX = 0.5
 LAST_LINE = re.compile(r"^test accuracy: 0\.\d{4} \(\d+/10000\)$")
 
 
@@ -27,7 +34,17 @@ def test_set():
     if not folder.is_dir():
         pytest.fail(f"MNIST data folder {folder} is missing: the shipped weights cannot be checked. "
                     f"Put the four IDX files there or set ${mnist.ENV_VAR}.")
-    return mnist.load_split(folder, "test")
+    images, labels = mnist.load_split(folder, "test")
+    return normalize_batch(images), labels
+
+
+@pytest.fixture(scope="module")
+def writers():
+    """The held-out writers' pen digits, rendered as the page renders strokes, normalized as the server does."""
+    folder = pendigits.data_dir()
+    if not (folder / pendigits.FILE).is_file():
+        pytest.fail(f"pen-digits data missing: {folder / pendigits.FILE} (set ${pendigits.ENV_VAR})")
+    return stroke_augment.render_pool(pendigits.split_by_writer(pendigits.load(folder))[1], strength=None)
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +65,39 @@ def test_shipped_weights_reach_target_accuracy(shipped, test_set):
     assert accuracy >= TARGET, f"shipped weights: test accuracy {accuracy:.4f} < {TARGET}"
 
 
+def test_shipped_weights_read_writers_they_never_saw(shipped, writers):
+    images, labels = writers
+    assert len(labels) > 1400
+    accuracy = float(np.mean(shipped.predict(images) == labels))
+    assert accuracy >= WRITERS_TARGET, f"held-out writers: accuracy {accuracy:.4f} < {WRITERS_TARGET}"
+    per_digit = [float(np.mean(shipped.predict(images[labels == d]) == d)) for d in range(10)]
+    assert min(per_digit) >= 0.9, f"a digit people write is misread too often: {np.round(per_digit, 3)}"
+
+
+def test_shipped_outputs_mean_what_the_video_says(shipped, test_set):
+    """Each output's brightness is the network's belief in that digit: the runner-up is dim."""
+    images, _ = test_set
+    second, two_lit = evaluate.output_honesty(shipped, images)
+    assert second <= SECOND_BRIGHTEST_MAX, f"second-brightest output averages {second:.3f}"
+    assert two_lit <= TWO_LIT_MAX, f"{100 * two_lit:.2f} % of test digits light two or more outputs above 0.5"
+    assert evaluate.empty_drawing_output(shipped) < EMPTY_MAX
+
+
+def test_output_honesty_measure_can_fail():
+    """A network whose outputs are all bright is caught by the measure above."""
+    from mlp.network import Network
+    net = Network.random(sizes=(784, 4, 10), seed=0)
+    net.biases[-1][:] = 5.0
+    second, two_lit = evaluate.output_honesty(net, np.zeros((10, 784), dtype=np.float32))
+    assert second > 0.9 and two_lit == 1.0 and evaluate.empty_drawing_output(net) > 0.9
+
+
 def test_shipped_weights_read_pen_drawn_digits(shipped, test_set):
     """The first 2,000 test digits redrawn as the page draws strokes (constant-width pen)."""
     from mlp import penstyle
 
-    images, labels = test_set
-    drawn = penstyle.redraw(images[:2000])
+    images, labels = mnist.load_split(mnist.data_dir(), "test")
+    drawn = normalize_batch(penstyle.redraw(images[:2000]))
     accuracy = float(np.mean(shipped.predict(drawn) == labels[:2000]))
     assert accuracy >= PEN_TARGET, f"pen-drawn digits: accuracy {accuracy:.4f} < {PEN_TARGET}"
 
@@ -171,3 +215,20 @@ def test_report_format():
     assert lines[-1] == "test accuracy: 0.9990 (9990/10000)"
     assert "  3: 0.9901 (1000/1010)" in lines
     assert LAST_LINE.match(lines[-1])
+
+
+def test_evaluate_main_missing_pen_digits_names_the_file(capsys, tmp_path, test_set):
+    assert_clean_error(run_main(capsys, "--pendigits", str(tmp_path)), pendigits.FILE)
+
+
+def test_evaluate_cli_prints_every_target(shipped, writers):
+    """The figures the README quotes, each on its own line, before the last line."""
+    result = run_evaluate()
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    images, labels = writers
+    correct = int(np.sum(shipped.predict(images) == labels))
+    assert f"held-out writers' pen strokes, drawn by the page's rule: {correct / len(labels):.4f} ({correct}/{len(labels)})" in out
+    for fragment in ("second-brightest output, mean over MNIST test: 0.", "lighting two or more outputs above 0.5: ",
+                     "empty drawing, brightest output: 0."):
+        assert fragment in out

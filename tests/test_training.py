@@ -5,6 +5,7 @@ import pytest
 from mlp import augment as aug
 from mlp import mnist
 from mlp.network import Network
+from mlp.preprocess import normalize_batch
 from mlp.train import Config, train
 from mlp.weights_io import save
 
@@ -32,7 +33,9 @@ def config(**kw):
     # The plain method, not the shipped recipe (whitening, pen redrawing, weight averaging make
     # sense over 100 epochs, not 3), with a higher rate and smaller batches than the defaults:
     # the 16-16 sigmoid network learns slowly at first, and this has to get far above chance.
-    plain = {"augment": "none", "pen_fraction": 0.0, "whiten": 0.0, "ema": 0.0, "weight_decay": 0.0}
+    # Softmax cross-entropy, no blank drawings: the first method, whose loss has a known chance level.
+    plain = {"augment": "none", "pen_fraction": 0.0, "whiten": 0.0, "ema": 0.0, "weight_decay": 0.0,
+             "loss": "cross_entropy", "blank_fraction": 0.0}
     return Config(**{**plain, "epochs": 3, "seed": 0, "lr": 0.01, "batch_size": 16, **kw})
 
 
@@ -43,7 +46,8 @@ def trained(subset):
 
 
 def accuracy(net, x, y):
-    return float(np.mean(net.predict(x) == y))
+    """On the images as the server shows them to the network (deskewed, centred, 8-bit), as training did."""
+    return float(np.mean(net.predict(normalize_batch(x)) == y))
 
 
 def test_short_run_learns(trained, subset):
@@ -173,3 +177,24 @@ def test_shipped_recipe_runs_end_to_end(subset):
     net, history = train(Config(epochs=1), x[:600], y[:600], tx, ty, log=quiet, bar=False)
     assert net.sizes == (784, 16, 16, 10) and len(history) == 1
     assert all(np.all(np.isfinite(w)) for w in net.weights + net.biases)
+
+
+def test_snapshot_steps_are_log_spaced_from_start_to_end():
+    from mlp.train import snapshot_steps
+    steps = snapshot_steps(100_000, 16)
+    assert steps[0] == 0 and steps[-1] == 100_000 and len(steps) == 16
+    assert all(b > a for a, b in zip(steps, steps[1:]))
+    assert steps[5] < 100  # the first few hundred steps are looked at closely
+    assert snapshot_steps(100, 0) == []
+
+
+def test_training_keeps_snapshots_from_random_to_the_returned_network(subset):
+    x, y, tx, ty = subset
+    snaps = []
+    net, _ = train(config(epochs=2, snapshots=8), x[:2000], y[:2000], log=quiet, bar=False,
+                   snapshots=snaps, scored_on=(tx, ty))
+    assert len(snaps) == 8 and snaps[0]["step"] == 0
+    assert [s["step"] for s in snaps] == sorted({s["step"] for s in snaps})
+    assert snaps[0]["test_accuracy"] < 0.3 < snaps[-1]["test_accuracy"]  # from chance to learned
+    for w_snap, w_net in zip(snaps[-1]["network"].weights, net.weights):
+        np.testing.assert_allclose(w_snap, w_net, rtol=1e-2, atol=1e-3)  # the last is the result, in half precision

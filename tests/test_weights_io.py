@@ -173,3 +173,49 @@ def test_implausible_sizes(tmp_path, net):
     expect_error(write_npz(tmp_path / "w.npz", arrays), "implausible")
     arrays["sizes"] = np.array([784.0, 16.0, 16.0, 10.0])
     expect_error(write_npz(tmp_path / "w2.npz", arrays), "whole numbers")
+
+
+# --- snapshots -------------------------------------------------------------------------
+
+def _snapshots(n=3, sizes=(784, 16, 16, 10)):
+    from mlp.network import Network
+    return [{"step": 10 * k, "epoch": k / 2, "test_accuracy": 0.1 + 0.2 * k, "network": Network.random(sizes, seed=k)}
+            for k in range(n)]
+
+
+def test_snapshots_round_trip_in_half_precision(tmp_path):
+    from mlp import weights_io
+    snaps = _snapshots()
+    path = weights_io.save_snapshots(tmp_path / "net.snapshots.npz", snaps, {"weights": "net.npz"})
+    back = weights_io.load_snapshots(path)
+    assert [s["step"] for s in back] == [0, 10, 20] and [s["epoch"] for s in back] == [0, 0.5, 1.0]
+    assert [s["test_accuracy"] for s in back] == pytest.approx([0.1, 0.3, 0.5])
+    for a, b in zip(snaps, back):
+        assert b["network"].sizes == (784, 16, 16, 10) and b["network"].meta == {"weights": "net.npz"}
+        for wa, wb in zip(a["network"].weights, b["network"].weights):
+            np.testing.assert_allclose(wb, wa, rtol=1e-3, atol=1e-4)  # float16
+    assert path.stat().st_size < 3 * 13_002 * 2  # two bytes a number at most
+
+
+def test_snapshots_path_sits_beside_the_weights():
+    from mlp import weights_io
+    assert weights_io.snapshots_path("mlp/weights/a_b.npz").as_posix() == "mlp/weights/a_b.snapshots.npz"
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda a: a.update(steps=np.array([0, 20, 10])), "rising"),
+    (lambda a: a.update(test_accuracy=np.array([0.1, 2.0, 0.5])), "from 0 to 1"),
+    (lambda a: a.update(epochs=np.array([0.0, 1.0])), "same length"),
+    (lambda a: a.pop("steps"), "missing 'steps'"),
+    (lambda a: a.update(W2=a["W2"][:, :, :3]), "'W2' has shape"),
+    (lambda a: a.update(b1=np.full_like(a["b1"], np.nan)), "NaN"),
+])
+def test_bad_snapshots_are_refused_with_the_reason(tmp_path, change, says):
+    from mlp import weights_io
+    path = weights_io.save_snapshots(tmp_path / "s.npz", _snapshots())
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    change(arrays)
+    np.savez(path, **arrays)
+    with pytest.raises(weights_io.WeightsFileError, match=says):
+        weights_io.load_snapshots(path)
