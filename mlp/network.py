@@ -65,20 +65,40 @@ class Network:
         """Every weight and bias: 784*16 + 16*16 + 16*10 + 42 = 13,002 for the default."""
         return int(sum(w.size + b.size for w, b in zip(self.weights, self.biases)))
 
-    def forward(self, x, with_sums=False):
+    def check_silenced(self, silenced):
+        """``silenced`` as {layer: [indices]}; a ValueError names a neuron that does not exist.
+        Layers are numbered as the video does: 0 the input, 1.. the hidden layers (the output
+        layer cannot be silenced: it is the answer)."""
+        out = {}
+        hidden = self.sizes[1:-1]
+        for item in silenced or ():
+            layer, index = item
+            if not 1 <= layer <= len(hidden):
+                raise ValueError(f"layer {layer} is not a hidden layer (hidden layers are 1 to {len(hidden)})")
+            if not 0 <= index < hidden[layer - 1]:
+                raise ValueError(f"hidden layer {layer} has neurons 0 to {hidden[layer - 1] - 1}, not {index}")
+            out.setdefault(layer, []).append(index)
+        return out
+
+    def forward(self, x, with_sums=False, silenced=None):
         """Activations of every layer, input included.
 
         ``x`` is one image (n_in,) or a batch (N, n_in); each returned array
         has the same leading shape. With ``with_sums`` also returns the
-        weighted sums z of every non-input layer.
+        weighted sums z of every non-input layer. ``silenced`` = [(layer, index), ...]
+        holds those hidden neurons' activations at 0, as if cut out of the network
+        (their weighted sums are still reported).
         """
         a = np.asarray(x, dtype=self.weights[0].dtype)
         if a.shape[-1] != self.sizes[0]:
             raise ValueError(f"expected {self.sizes[0]} inputs, got {a.shape[-1]}")
+        off = self.check_silenced(silenced) if silenced else {}
         activations, sums = [a], []
-        for w_t, b in zip(self._weights_t, self.biases):
+        for layer, (w_t, b) in enumerate(zip(self._weights_t, self.biases), start=1):
             z = a @ w_t + b
             a = sigmoid(z)
+            if layer in off:
+                a[..., off[layer]] = 0.0
             sums.append(z)
             activations.append(a)
         return (activations, sums) if with_sums else activations
