@@ -267,6 +267,9 @@ def test_sigterm_stops_every_process_and_cleans_up():
     need_nginx()
     stack = Stack().start()
     try:
+        deadline = time.monotonic() + 30
+        while len(stack.gunicorn_workers()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # "serving" is printed once one worker answers; the other may still be forking
         pids = stack.pids()
         assert len(pids) >= 5  # nginx master and worker, gunicorn master and 2 workers
         run = Path(re.search(r"run folder (\S+)", stack.stderr()).group(1))
