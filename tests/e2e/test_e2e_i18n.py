@@ -45,8 +45,9 @@ TEXTS_JS = """() => {
 }"""
 
 # Allowed in Latin letters on the Chinese page, and nothing else: the name of the
-# function (as the video's subtitles keep it), the data set, and the equations' letters.
-ALLOWED = re.compile(r"Sigmoid|MNIST|\b[zwab]\b|^\[[a-z-]+\] ")
+# function (as the video's subtitles keep it), the data set, the equations' letters,
+# and the Enter key as it is printed on the keyboard (「Enter 鍵」).
+ALLOWED = re.compile(r"Sigmoid|MNIST|\b[zwab]\b|Enter 鍵|^\[[a-z-]+\] ")
 
 
 def english_left(page):
