@@ -2,6 +2,11 @@
 
     python app.py            # http://127.0.0.1:5000
 
+The entry point (``python app.py``, ``flask --app app run``, gunicorn's
+``app:create_app()``): the app factory and its thin routes. What the routes use
+lives in ``web/`` (request checks, replies, share links, previews, languages,
+headers); the network itself in ``mlp/``.
+
 Configuration comes from the environment (see README): MLP_WEIGHTS names the
 weights file (default: the one shipped in mlp/weights/); MLP_PUBLIC_URL the
 site's public address and MLP_TRUSTED_HOSTS the Host names it answers to (see
@@ -9,90 +14,24 @@ web/public_url.py). Production runs behind nginx: deploy/serve.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
-import re
 import sys
-from pathlib import Path
 
 import numpy as np
 from flask import Flask, jsonify, make_response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from mlp import preview, sharelink, weights_io
-from mlp.inference import infer
-from mlp.inputs import InputError, parse_json, pixels_from_request, sent_as_bytes
-from web import public_url, startup
+from mlp import weights_io
+from web import preview, public_url, sharelink, startup
 from web.body import read_body
+from web.inputs import InputError, parse_json, pixels_from_request, sent_as_bytes
+from web.language import LANGUAGES, load_catalogs, page_language, translate
+from web.network_json import network_payload
+from web.reply import infer
+from web.security import SECURITY_HEADERS
 
 MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
-
-# Only our own files run or style the page: no inline code, so an injected
-# string can never execute. Framing is allowed from anywhere on purpose:
-# teachers embed the page in slides, and it has no accounts or actions that a
-# clickjacker could abuse (see README).
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                               "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; "
-                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors *",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-
-
-# The page speaks English and Traditional Chinese (Taiwan). Every visible string
-# is in one catalog per language, static/i18n/<lang>.json, read here for the
-# server-rendered page and fetched by static/js/i18n.js for what changes live.
-# The JSON API (errors included) stays English: it is an API, not a page.
-LANGUAGES = ("en", "zh-TW")  # the first is the fallback
-I18N_DIR = Path(__file__).resolve().parent / "static" / "i18n"
-LANG_COOKIE = "lang"  # set by the page when a person picks a language (it also keeps it in localStorage)
-
-
-def load_catalogs(folder=I18N_DIR):
-    """Every language's catalog; a missing, malformed or incomplete one is a StartupError naming it."""
-    return startup.load_catalogs(folder, LANGUAGES)
-
-
-def page_language():
-    """The page's language: ?lang= (either supported value, any case), else the cookie, else Accept-Language.
-
-    Accept-Language goes through werkzeug's parser, best first; any zh (zh-TW, zh-Hant,
-    zh-HK, plain zh...) reads Traditional Chinese, any en English. Not best_match():
-    it prefers a later exact "zh-TW" to a first "en-GB", the opposite of what was asked.
-    Anything else falls back to English; the asked value is never echoed.
-    """
-    asked = request.args.get("lang", "").lower()
-    for lang in LANGUAGES:
-        if asked == lang.lower():
-            return lang
-    if request.cookies.get(LANG_COOKIE) in LANGUAGES:
-        return request.cookies[LANG_COOKIE]
-    for tag, quality in request.accept_languages:
-        primary = tag.split("-")[0].lower()
-        if quality > 0 and primary in ("zh", "en", "*"):
-            return "zh-TW" if primary == "zh" else "en"
-    return LANGUAGES[0]
-
-
-def translate(catalog, key, **params):
-    """A catalog string with its {name} placeholders filled in (a missing key is a KeyError: loud)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m.group(1), m.group(0))), catalog[key])
-
-
-def network_payload(network):
-    """Layer sizes, weights and biases for the neuron inspector (weights as base64 float32)."""
-    layers = []
-    for w, b in zip(network.weights, network.biases):
-        layers.append({
-            "shape": list(w.shape),
-            "weights": base64.b64encode(np.ascontiguousarray(w, dtype="<f4").tobytes()).decode("ascii"),
-            "biases": np.round(b.astype(np.float64), 6).tolist(),
-        })
-    meta = {k: network.meta.get(k) for k in ("test_accuracy", "epochs", "loss", "augmentation", "date")}
-    return {"sizes": list(network.sizes), "n_params": network.n_params, "layers": layers, "meta": meta}
 
 
 def create_app(config=None):
@@ -118,7 +57,7 @@ def create_app(config=None):
 
     @app.context_processor
     def language_context():
-        lang = page_language()
+        lang = page_language(request)
         return {"lang": lang, "languages": LANGUAGES,
                 "t": lambda key, **params: translate(catalogs[lang], key, **params)}
 
@@ -130,7 +69,7 @@ def create_app(config=None):
     @app.get("/")
     def index():
         og = None
-        catalog = catalogs[page_language()]
+        catalog = catalogs[page_language(request)]
         if "d" in request.args:
             try:
                 code, pixels = shared_drawing()

@@ -21,8 +21,9 @@ from stack_client import ROOT, Client, drawings, line, share_code
 
 sys.path.insert(0, str(ROOT))
 from deploy.stack import Stack  # noqa: E402
-from mlp import preview, weights_io  # noqa: E402
-from mlp.inference import infer  # noqa: E402
+from mlp import weights_io
+from web import preview  # noqa: E402
+from web.reply import infer  # noqa: E402
 
 
 def cpu_ms(fn, items):

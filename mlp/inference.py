@@ -1,52 +1,34 @@
-"""One drawing through the network: everything the page needs to draw it.
+"""One drawing through the network: the normalized grid and every layer's values.
 
-The reply comes in one of two forms. Numbers (plain JSON lists, rounded to
-DECIMALS) are for people and scripts. The compact form is for the page, which
-asks for a reply on every frame that has new ink: each array is one base64
-string (the input layer as its 784 grey bytes, the rest as little-endian
-float32), so the server spends its time on the network, not on printing
-floats as decimal text (benchmarks/load_test.py).
+The web layer turns a ``Reading`` into its JSON replies (web/reply.py); training,
+evaluation and scripts can use it as it is.
 """
 from __future__ import annotations
 
-import base64
+from dataclasses import dataclass
 
 import numpy as np
 
 from .network import Network, softmax
 from .preprocess import INK, normalize, to_bytes
 
-DECIMALS = 4  # finer than an 8-bit pixel or a visible glow, and keeps the JSON small and quick
+
+@dataclass(frozen=True)
+class Reading:
+    """What the network made of one drawing."""
+    grey: np.ndarray            # the 784 inputs it saw, as 8-bit grey levels (uint8), like MNIST's
+    activations: list           # the inputs (grey / 255) then each layer's sigmoid outputs
+    weighted_sums: list         # z = W a + b of each non-input layer
+    probabilities: np.ndarray   # softmax of the output layer's z
+    empty: bool                 # no pixel above the ink threshold: nothing drawn
+    prediction: int | None      # the brightest output; None for an empty drawing
 
 
-def _rounded(values):
-    return np.round(np.asarray(values, dtype=np.float64), DECIMALS).tolist()
-
-
-def _base64(array, dtype):
-    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
-
-
-def infer(network: Network, pixels, compact: bool = False) -> dict:
-    """Normalize the drawing as MNIST was, run it, and report every layer.
-
-    ``activations`` are the 784 inputs the network saw (after normalization,
-    in 8-bit grey levels like MNIST's: k/255) then each layer's sigmoid outputs;
-    ``weighted_sums`` the z = W a + b of each non-input layer; ``probabilities``
-    the softmax of the output z. ``compact``: the arrays as base64 (see above).
-    """
+def read(network: Network, pixels) -> Reading:
+    """Normalize the drawing as MNIST was (8-bit, k/255), run it, and keep every layer."""
     grey = to_bytes(normalize(pixels))
     x = grey.astype(np.float32) / np.float32(255)
     activations, sums = network.forward(x, with_sums=True)
     empty = not bool((x > INK).any())
-    reply = {"prediction": None if empty else int(np.argmax(activations[-1])), "empty": empty}
-    probabilities = softmax(sums[-1])
-    if compact:
-        reply["activations"] = [_base64(grey, np.uint8)] + [_base64(a, "<f4") for a in activations[1:]]
-        reply["weighted_sums"] = [_base64(z, "<f4") for z in sums]
-        reply["probabilities"] = _base64(probabilities, "<f4")
-    else:
-        reply["activations"] = [_rounded(a) for a in activations]
-        reply["weighted_sums"] = [_rounded(z) for z in sums]
-        reply["probabilities"] = _rounded(probabilities)
-    return reply
+    return Reading(grey=grey, activations=activations, weighted_sums=sums, probabilities=softmax(sums[-1]),
+                   empty=empty, prediction=None if empty else int(np.argmax(activations[-1])))

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import SECURITY_HEADERS
+from web.security import SECURITY_HEADERS
 from deploy.stack import ROOT, SERVE, Stack, nginx_path
-from mlp import sharelink
+from web import sharelink
 
 PUBLIC_URL = "https://digits.example.org"
 

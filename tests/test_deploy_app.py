@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app import SECURITY_HEADERS, create_app
+from app import create_app
 from deploy.stack import free_port
-from mlp import sharelink
+from web import sharelink
+from web.security import SECURITY_HEADERS
 from web.startup import StartupError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -160,7 +160,7 @@ def test_the_page_is_rendered_in_the_chosen_language(client, catalogs):
 
 
 def test_a_shared_link_previews_in_the_links_language(client, mnist_test):
-    from mlp import sharelink
+    from web import sharelink
     images, labels = mnist_test
     code = sharelink.encode(images[0])
     r = client.get("/", query_string={"d": code, "lang": "zh-TW"})

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from mlp import preview, weights_io
-from mlp.inference import infer
+from mlp import weights_io
+from web import preview
+from web.reply import infer
 
 
 def reference(pixels, prediction, probabilities):

@@ -1,4 +1,4 @@
-"""Share links: the codec in mlp/sharelink.py (round trips, refusals) and the
+"""Share links: the codec in web/sharelink.py (round trips, refusals) and the
 routes that read links (/api/share, /preview.png, the page's link previews).
 
 The browser's copy of the codec (static/js/sharelink.js) is compared with this
@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
 
-from mlp import sharelink
-from mlp.sharelink import LinkError, decode, encode
+from web import sharelink
+from web.sharelink import LinkError, decode, encode
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 CODE_RE = re.compile(r"^1[A-Za-z0-9_-]+$")
@@ -353,7 +353,7 @@ def test_page_for_a_good_link_has_a_large_preview(client, app, seven):
 
 
 def test_page_title_names_the_networks_answer(client, mnist_test):
-    from mlp.inference import infer
+    from web.reply import infer
     from mlp import weights_io
     images, _ = mnist_test
     network = weights_io.load(weights_io.DEFAULT_WEIGHTS)

@@ -1,1 +1,2 @@
-"""The web layer's small helpers for app.py: start-up checks, request bodies, absolute links."""
+"""The web layer around the network in mlp/: request checks, replies, share links, previews,
+languages, headers and start-up checks for app.py. mlp/ never imports from here."""

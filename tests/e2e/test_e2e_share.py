@@ -3,7 +3,7 @@ Share button copies it, a link opens the very same drawing in another browser,
 and a bad link opens an empty page with a kind word, running nothing.
 
 Also checks that the browser's codec (static/js/sharelink.js) and the server's
-(mlp/sharelink.py) agree byte for byte, refusals and their messages included.
+(web/sharelink.py) agree byte for byte, refusals and their messages included.
 """
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, sent_pixels, settle
-from mlp import sharelink, weights_io
-from mlp.inference import infer
+from mlp import weights_io
+from web import sharelink
+from web.reply import infer
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -120,7 +121,7 @@ def test_js_codec_agrees_with_python_byte_for_byte(page, mnist_test):
 
     out = page.evaluate(CODEC_JS, {"grids": grids, "codes": codes, "junk": junk, "crcInputs": crc_inputs})
 
-    assert out["encoded"] == codes, "encode() differs from mlp.sharelink.encode"
+    assert out["encoded"] == codes, "encode() differs from web.sharelink.encode"
     for code, levels, values in zip(codes, out["decoded"], out["values"]):
         expected = sharelink.quantize(sharelink.decode(code))
         assert levels == expected.tolist()

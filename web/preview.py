@@ -23,8 +23,9 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .inference import infer
-from .preprocess import to_bytes
+from mlp.preprocess import to_bytes
+
+from .reply import infer
 
 WIDTH, HEIGHT = 1200, 630  # the size chat apps expect for og:image
 BACKGROUND = (8, 12, 28)

@@ -18,7 +18,7 @@ import zlib
 
 import numpy as np
 
-from .preprocess import to_bytes
+from mlp.preprocess import to_bytes
 
 VERSION = "1"
 N_PIXELS = 784

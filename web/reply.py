@@ -1,0 +1,48 @@
+"""The /api/predict reply: one drawing through the network, everything the page needs to draw it.
+
+The reply comes in one of two forms. Numbers (plain JSON lists, rounded to
+DECIMALS) are for people and scripts. The compact form is for the page, which
+asks for a reply on every frame that has new ink: each array is one base64
+string (the input layer as its 784 grey bytes, the rest as little-endian
+float32), so the server spends its time on the network, not on printing
+floats as decimal text (benchmarks/load_test.py).
+"""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+from mlp.inference import read
+from mlp.network import Network
+
+DECIMALS = 4  # finer than an 8-bit pixel or a visible glow, and keeps the JSON small and quick
+
+
+def _rounded(values):
+    return np.round(np.asarray(values, dtype=np.float64), DECIMALS).tolist()
+
+
+def _base64(array, dtype):
+    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+
+
+def infer(network: Network, pixels, compact: bool = False) -> dict:
+    """Normalize the drawing as MNIST was, run it, and report every layer.
+
+    ``activations`` are the 784 inputs the network saw (after normalization,
+    in 8-bit grey levels like MNIST's: k/255) then each layer's sigmoid outputs;
+    ``weighted_sums`` the z = W a + b of each non-input layer; ``probabilities``
+    the softmax of the output z. ``compact``: the arrays as base64 (see above).
+    """
+    seen = read(network, pixels)
+    reply = {"prediction": seen.prediction, "empty": seen.empty}
+    if compact:
+        reply["activations"] = [_base64(seen.grey, np.uint8)] + [_base64(a, "<f4") for a in seen.activations[1:]]
+        reply["weighted_sums"] = [_base64(z, "<f4") for z in seen.weighted_sums]
+        reply["probabilities"] = _base64(seen.probabilities, "<f4")
+    else:
+        reply["activations"] = [_rounded(a) for a in seen.activations]
+        reply["weighted_sums"] = [_rounded(z) for z in seen.weighted_sums]
+        reply["probabilities"] = _rounded(seen.probabilities)
+    return reply
