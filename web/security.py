@@ -8,8 +8,8 @@ the one place (deploy/serve puts the same headers on nginx's own refusals).
 """
 from __future__ import annotations
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors *")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
