@@ -23,6 +23,7 @@ from flask import Flask, jsonify, make_response, render_template, request, url_f
 from werkzeug.exceptions import HTTPException
 
 from mlp import weights_io
+from mlp.digit import FACTS as DIGIT_FACTS
 from web import preview, public_url, sharelink, startup
 from web.body import read_body
 from web.inputs import InputError, parse_json, pixels_from_request, sent_as_bytes
@@ -58,7 +59,7 @@ def create_app(config=None):
     @app.context_processor
     def language_context():
         lang = page_language(request)
-        return {"lang": lang, "languages": LANGUAGES,
+        return {"lang": lang, "languages": LANGUAGES, "digit_facts": DIGIT_FACTS,
                 "t": lambda key, **params: translate(catalogs[lang], key, **params)}
 
     def shared_drawing():

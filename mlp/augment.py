@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SIDE = 28
+from .digit import SIDE
 
 
 @dataclass(frozen=True)

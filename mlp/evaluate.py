@@ -23,9 +23,8 @@ import sys
 import numpy as np
 
 from . import mnist, pendigits, penstyle, stroke_augment, weights_io
+from .digit import N_CLASSES
 from .preprocess import normalize_batch
-
-N_CLASSES = 10
 
 
 def confusion_matrix(labels, predicted, n_classes=N_CLASSES):

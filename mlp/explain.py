@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .digit import SIDE
 from .network import Network
 
-SIDE = 28
 REGION_ROWS = ("top", "middle", "bottom")
 REGION_COLS = ("left", "centre", "right")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .digit import N_PIXELS
+
 # MNIST's pixel mean and spread over the training set (one number for all pixels).
 PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081
 
@@ -20,11 +22,11 @@ class InputTransform:
         self.name = name
 
     @classmethod
-    def identity(cls, n=784):
+    def identity(cls, n=N_PIXELS):
         return cls(np.zeros(n), np.eye(n), "none")
 
     @classmethod
-    def standardize(cls, n=784):
+    def standardize(cls, n=N_PIXELS):
         return cls(np.full(n, PIXEL_MEAN), np.eye(n) / PIXEL_STD, "standardize")
 
     @classmethod

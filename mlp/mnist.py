@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .digit import N_PIXELS, SIDE
+
 ENV_VAR = "MNIST_DATA"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mnist"
 
@@ -90,13 +92,13 @@ def load_split(folder, split):
     """(images float32 (N, 784) in [0, 1], labels int64 (N,)) for 'train' or 'test'."""
     folder = data_dir(folder)
     images_path, labels_path = folder / FILES[f"{split}_images"], folder / FILES[f"{split}_labels"]
-    images = read_idx(images_path, IMAGES_MAGIC, (28, 28))
+    images = read_idx(images_path, IMAGES_MAGIC, (SIDE, SIDE))
     labels = read_idx(labels_path, LABELS_MAGIC)
     if len(images) != len(labels):
         raise MnistError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
     if labels.size and labels.max() > 9:
         raise MnistError(f"{labels_path}: labels must be digits 0-9, found {labels.max()}")
-    return images.reshape(len(images), 784).astype(np.float32) / 255.0, labels.astype(np.int64)
+    return images.reshape(len(images), N_PIXELS).astype(np.float32) / 255.0, labels.astype(np.int64)
 
 
 def sha256_of(path) -> str:

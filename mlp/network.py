@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_SIZES = (784, 16, 16, 10)
+from .digit import N_CLASSES, N_PIXELS
+
+DEFAULT_SIZES = (N_PIXELS, 16, 16, N_CLASSES)
 DTYPE = np.float32
 
 

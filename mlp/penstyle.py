@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-SIDE = 28
+from .digit import PEN, SIDE  # PEN: the stroke width in grid pixels, as on the page
+
 SCALE = 3          # work at 84x84: enough for smooth round strokes after averaging
-PEN = 2.4          # stroke width in grid pixels, as on the page
 INK = 0.35         # MNIST ink above this belongs to the stroke
 
 

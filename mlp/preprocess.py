@@ -15,13 +15,11 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-SIDE = 28
-BOX = 20
-INK = 0.1  # a pixel brighter than this counts as ink for the bounding box
+from .digit import BOX, CENTRE, INK, SIDE  # the digit's facts (INK: a pixel brighter than this counts as ink)
+
 # A box side already this close to 20 is left alone: re-sampling a grid that
 # is already MNIST-sized would only blur it.
 BOX_TOLERANCE = (18, 21)
-CENTRE = 14.0  # MNIST's mean centre of mass, in pixel indices (row, col), measured on its 60,000 digits
 # Slants smaller than this (columns per row) are left alone: it moves the top row of a
 # 20-pixel digit by under half a pixel, and re-sampling would only blur it. It also
 # makes deskewing idempotent: what it leaves behind is well under this.

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import strokes as rendering
+from .digit import N_PIXELS
 from .preprocess import normalize_batch
 
 
@@ -69,7 +70,7 @@ def augment_strokes(strokes, rng, strength=StrokeStrength()):
 def _render_chunk(args):
     digits, copies, seed, strength = args
     rng = np.random.default_rng(seed)
-    images = np.empty((len(digits) * copies, 28 * 28), dtype=np.float32)
+    images = np.empty((len(digits) * copies, N_PIXELS), dtype=np.float32)
     i = 0
     for _ in range(copies):
         for strokes in digits:

@@ -18,11 +18,7 @@ from __future__ import annotations
 import numpy as np
 import skia
 
-from .preprocess import BOX, CENTRE, SIDE
-
-PEN = 2.4          # pen width in grid pixels (grid.js PEN)
-SUPERSAMPLE = 10   # grid.js draws at 10x, then area-averages
-MIN_EXTENT = 1e-6  # a drawing smaller than this is a dot (grid.js minExtent)
+from .digit import BOX, CENTRE, MIN_EXTENT, PEN, SIDE, SUPERSAMPLE  # as grid.js's (PEN, SUPERSAMPLE, minExtent)
 
 
 def _js_round(v):

@@ -19,6 +19,7 @@ import numpy as np
 from . import augment as aug
 from . import mnist, pendigits, penstyle
 from . import stroke_augment
+from .digit import N_CLASSES, N_PIXELS
 from .preprocess import normalize_batch
 from .input_transform import InputTransform
 from .backprop import LOSSES, FlatParams, forward_train, gradients
@@ -182,7 +183,7 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     if cfg.loss not in LOSSES:
         raise ValueError(f"unknown loss '{cfg.loss}', choose from {LOSSES}")
     rng = np.random.default_rng(cfg.seed)
-    sizes = (784, *cfg.hidden, 10)
+    sizes = (N_PIXELS, *cfg.hidden, N_CLASSES)
     start = Network.random(sizes, seed=cfg.seed)
     params = FlatParams.from_arrays(start.weights, start.biases)
     grads = params.zeros_like()

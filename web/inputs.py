@@ -7,7 +7,8 @@ import json
 
 import numpy as np
 
-N_PIXELS = 784
+from mlp.digit import N_PIXELS
+
 # The compact form of 'pixels': base64 of 784 bytes, one per pixel (0..255, as MNIST
 # stores them). A quarter of the size of 784 numbers, and read without parsing floats.
 B64_CHARS = 4 * ((N_PIXELS + 2) // 3)

@@ -23,6 +23,7 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from mlp.digit import N_CLASSES, SIDE
 from mlp.preprocess import to_bytes
 
 from .reply import infer
@@ -40,7 +41,7 @@ CACHE_SIZE = 512  # ~20-30 KB a picture: ~15 MB at most per process
 
 # Layout: the grid on the left, the answer and the ten probabilities on the right.
 CELL, GRID_LEFT, GRID_TOP = 20, 45, 35
-TEXT_LEFT = GRID_LEFT + 28 * CELL + 60
+TEXT_LEFT = GRID_LEFT + SIDE * CELL + 60
 ANSWER_AT = (TEXT_LEFT, 80)
 BAR_TOP, BAR_H, BAR_W, BAR_GAP = 318, 20, 430, 4
 BAR_LEFT = TEXT_LEFT + 30
@@ -112,11 +113,11 @@ def _bar_y(digit):
 def _template():
     """Everything that is the same on every picture, as palette indices (built once per process)."""
     canvas = np.zeros((HEIGHT, WIDTH), dtype=np.uint8)  # index 0: the background
-    g0x, g0y, g1x, g1y = GRID_LEFT - 2, GRID_TOP - 2, GRID_LEFT + 28 * CELL + 1, GRID_TOP + 28 * CELL + 1
+    g0x, g0y, g1x, g1y = GRID_LEFT - 2, GRID_TOP - 2, GRID_LEFT + SIDE * CELL + 1, GRID_TOP + SIDE * CELL + 1
     _rect(canvas, (g0x, g0y, g1x, g1y), _SOLID["frame"])  # a 2-pixel frame around the grid
     _rect(canvas, (g0x + 2, g0y + 2, g1x - 2, g1y - 2), 0)
     _put(canvas, "The network reads", 34, (TEXT_LEFT, 40), "muted")
-    for digit in range(10):
+    for digit in range(N_CLASSES):
         y = _bar_y(digit)
         _put(canvas, str(digit), 20, (TEXT_LEFT, y - 1), "label")
         _rect(canvas, (BAR_LEFT, y, BAR_LEFT + BAR_W, y + BAR_H), _SOLID["bar_back"])
@@ -141,10 +142,10 @@ def render(pixels, prediction, probabilities) -> bytes:
     """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities."""
     canvas = _template().copy()
 
-    grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(28, 28), 0, 1)
+    grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(SIDE, SIDE), 0, 1)
     levels = np.rint(grid * (GRID_LEVELS - 1)).astype(np.uint8) + _START["ink"]
     # Each of the 784 inputs a visible square, as in the video.
-    canvas[GRID_TOP:GRID_TOP + 28 * CELL, GRID_LEFT:GRID_LEFT + 28 * CELL] = \
+    canvas[GRID_TOP:GRID_TOP + SIDE * CELL, GRID_LEFT:GRID_LEFT + SIDE * CELL] = \
         np.repeat(np.repeat(levels, CELL, axis=0), CELL, axis=1)
 
     ramp = "muted" if prediction is None else "accent"

@@ -18,10 +18,10 @@ import zlib
 
 import numpy as np
 
+from mlp.digit import N_PIXELS
 from mlp.preprocess import to_bytes
 
 VERSION = "1"
-N_PIXELS = 784
 MAX_LENGTH = 4096  # the longest possible v1 link is ~2,100 characters
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
