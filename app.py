@@ -131,10 +131,14 @@ def create_app(config=None):
         return response
 
     @app.errorhandler(InputError)
-    @app.errorhandler(sharelink.LinkError)
     def bad_input(exc):
-        # A request or a link we cannot use: say why, as JSON, whatever the route.
+        # A request we cannot use: say why, as JSON, whatever the route.
         return jsonify(error=str(exc)), 400
+
+    @app.errorhandler(sharelink.LinkError)
+    def bad_link(exc):
+        # A link we cannot open: why, for people and as a code for programs (the page's words).
+        return jsonify(error=str(exc), reason=exc.reason), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

@@ -401,3 +401,53 @@ def test_meta_content_is_escaped(app):
     meta = _Meta(html_text).meta
     assert meta["og:title"] == '"><img src=x onerror=alert(1)>'
     assert meta["og:image"] == 'http://x/"><script>alert(1)</script>'
+
+
+# ---- reasons: a code for programs beside the English message ------------------------------
+
+def reason_of(code):
+    with pytest.raises(LinkError) as info:
+        decode(code)
+    assert info.value.reason in sharelink.REASONS
+    return info.value.reason
+
+
+def test_each_refusal_has_its_reason(seven):
+    payload = bytes([0, 255] * 3 + [0, 19])
+    cases = {
+        "": "empty", None: "empty",
+        "1" + "A" * 5000: "tooLong",
+        "1+AB": "characters", SCRIPT_PAYLOADS[0]: "characters",
+        "2" + seven[1:]: "version",
+        "1AAAAA": "damaged", "1AAAA": "damaged", seven[:-3]: "damaged",
+        raw_code(bytes([0, 0]) + payload, bytes(784)): "damaged",
+        raw_code(bytes([0, 255] * 3), bytes(765)): "damaged",
+        raw_code(bytes([9] * 785), bytes([9] * 785)): "tooMany",
+        raw_code(payload, crc=zlib.crc32(bytes(784)) ^ 1): "checksum",
+    }
+    assert {code: reason_of(code) for code in cases} == cases
+
+
+def test_every_reason_has_words_in_both_languages():
+    import json
+    from pathlib import Path
+    i18n = Path(__file__).resolve().parent.parent / "static" / "i18n"
+    for lang in ("en", "zh-TW"):
+        catalog = json.loads((i18n / f"{lang}.json").read_text(encoding="utf-8"))
+        assert all(f"link.reason.{reason}" in catalog for reason in sharelink.REASONS), lang
+
+
+def test_a_link_error_needs_a_known_reason():
+    with pytest.raises(ValueError):
+        LinkError("nonsense", "the link is odd")
+
+
+@pytest.mark.parametrize("route", ["/api/share", "/preview.png"])
+def test_refusals_carry_the_reason_and_the_message(client, route, seven):
+    for code, reason in (("", "empty"), ("1" + "A" * 5000, "tooLong"), ("9AAAA", "version"), (seven[:-3], "damaged")):
+        r = client.get(route, query_string={"d": code})
+        assert r.status_code == 400 and r.is_json
+        assert r.json["reason"] == reason
+        with pytest.raises(LinkError) as info:
+            decode(code)
+        assert r.json["error"] == str(info.value)  # the English message, unchanged

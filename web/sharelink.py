@@ -26,8 +26,19 @@ MAX_LENGTH = 4096  # the longest possible v1 link is ~2,100 characters
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 
 
+# Why a link cannot be opened, as a code a program can act on (the page names each in its
+# language: static/i18n's link.reason.<code>); the English message says it for people.
+REASONS = ("empty", "tooLong", "characters", "version", "damaged", "tooMany", "checksum")
+
+
 class LinkError(ValueError):
-    """A share link that cannot be opened; ``str()`` says why, for people."""
+    """A share link that cannot be opened; ``str()`` says why, for people; ``reason`` is one of REASONS."""
+
+    def __init__(self, reason: str, message: str):
+        if reason not in REASONS:
+            raise ValueError(f"unknown link error reason {reason!r}")
+        super().__init__(message)
+        self.reason = reason
 
 
 quantize = to_bytes  # values in [0, 1] -> the bytes 0..255 a link carries
@@ -59,36 +70,36 @@ def encode(pixels) -> str:
 def decode(code) -> np.ndarray:
     """The 784 pixel values (float32, k/255) of a link, or a LinkError saying what is wrong."""
     if not isinstance(code, str) or not code:
-        raise LinkError("the link holds no drawing")
+        raise LinkError("empty", "the link holds no drawing")
     if len(code) > MAX_LENGTH:
-        raise LinkError(f"the link is too long ({len(code)} characters) to be a drawing")
+        raise LinkError("tooLong", f"the link is too long ({len(code)} characters) to be a drawing")
     if not _ALPHABET.fullmatch(code):
-        raise LinkError("the link has characters a drawing link never has")
+        raise LinkError("characters", "the link has characters a drawing link never has")
     if code[0] != VERSION:
-        raise LinkError(f"the link's format version '{code[0]}' is unknown to this version of the app")
+        raise LinkError("version", f"the link's format version '{code[0]}' is unknown to this version of the app")
     body = code[1:]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError):
-        raise LinkError("the link is cut short or damaged (not valid base64)") from None
+        raise LinkError("damaged", "the link is cut short or damaged (not valid base64)") from None
     if len(raw) < 4:
-        raise LinkError("the link is cut short")
+        raise LinkError("damaged", "the link is cut short")
     payload, checksum = raw[:-4], int.from_bytes(raw[-4:], "big")
     levels = bytearray()
     i = 0
     while i < len(payload):
         if payload[i] == 0:
             if i + 1 >= len(payload) or payload[i + 1] == 0:
-                raise LinkError("the link is cut short or damaged (broken run of background)")
+                raise LinkError("damaged", "the link is cut short or damaged (broken run of background)")
             levels += bytes(payload[i + 1])
             i += 2
         else:
             levels.append(payload[i])
             i += 1
         if len(levels) > N_PIXELS:
-            raise LinkError("the link holds more than 28x28 pixels")
+            raise LinkError("tooMany", "the link holds more than 28x28 pixels")
     if len(levels) != N_PIXELS:
-        raise LinkError(f"the link is cut short or damaged ({len(levels)} of {N_PIXELS} pixels)")
+        raise LinkError("damaged", f"the link is cut short or damaged ({len(levels)} of {N_PIXELS} pixels)")
     if zlib.crc32(bytes(levels)) != checksum:
-        raise LinkError("the link was changed or damaged (its checksum does not match)")
+        raise LinkError("checksum", "the link was changed or damaged (its checksum does not match)")
     return np.frombuffer(bytes(levels), dtype=np.uint8).astype(np.float32) / 255.0
