@@ -26,7 +26,7 @@ from mlp import weights_io
 from mlp.digit import FACTS as DIGIT_FACTS
 from web import preview, public_url, sharelink, startup
 from web.body import read_body
-from web.inputs import InputError, parse_json, pixels_from_request, sent_as_bytes
+from web.inputs import InputError, parse_json, pixels_from_request, preprocess_from_request, sent_as_bytes
 from web.language import LANGUAGES, load_catalogs, page_language, translate
 from web.network_json import network_payload
 from web.reply import infer
@@ -104,8 +104,9 @@ def create_app(config=None):
             return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
         payload = parse_json(read_body(request, MAX_BODY_BYTES))
         pixels = pixels_from_request(payload)
+        preprocess = preprocess_from_request(payload)  # false: the grid as sent (the page's "without" switch)
         # Answered in the form it was asked: numbers, or (pixels as base64 bytes) compact.
-        return jsonify(infer(network, pixels, compact=sent_as_bytes(payload)))
+        return jsonify(infer(network, pixels, compact=sent_as_bytes(payload), preprocess=preprocess))
 
     @app.get("/api/network")
     def network_route():

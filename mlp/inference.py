@@ -24,9 +24,13 @@ class Reading:
     prediction: int | None      # the brightest output; None for an empty drawing
 
 
-def read(network: Network, pixels) -> Reading:
-    """Normalize the drawing as MNIST was (8-bit, k/255), run it, and keep every layer."""
-    grey = to_bytes(normalize(pixels))
+def read(network: Network, pixels, preprocess: bool = True) -> Reading:
+    """Normalize the drawing as MNIST was (8-bit, k/255), run it, and keep every layer.
+
+    ``preprocess=False`` skips the normalization: the network is given the grid as it
+    came (still 8-bit), so one can see what the step is for.
+    """
+    grey = to_bytes(normalize(pixels) if preprocess else pixels)
     x = grey.astype(np.float32) / np.float32(255)
     activations, sums = network.forward(x, with_sums=True)
     empty = not bool((x > INK).any())

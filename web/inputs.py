@@ -79,6 +79,15 @@ def pixels_from_request(payload) -> np.ndarray:
     return values.astype(np.float32)
 
 
+def preprocess_from_request(payload) -> bool:
+    """``"preprocess"`` of a request already accepted by ``pixels_from_request``: true (the default)
+    normalizes the drawing as MNIST's digits were; false gives the network the grid as sent."""
+    value = payload.get("preprocess", True)
+    if not isinstance(value, bool):
+        raise InputError(f"'preprocess' must be true or false (default true), got {json.dumps(value)[:40]}")
+    return value
+
+
 def sent_as_bytes(payload) -> bool:
     """Whether a request (already accepted by ``pixels_from_request``) sent its pixels as base64 bytes."""
     return isinstance(payload["pixels"], str)

@@ -27,15 +27,16 @@ def _base64(array, dtype):
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
 
-def infer(network: Network, pixels, compact: bool = False) -> dict:
+def infer(network: Network, pixels, compact: bool = False, preprocess: bool = True) -> dict:
     """Normalize the drawing as MNIST was, run it, and report every layer.
 
     ``activations`` are the 784 inputs the network saw (after normalization,
     in 8-bit grey levels like MNIST's: k/255) then each layer's sigmoid outputs;
     ``weighted_sums`` the z = W a + b of each non-input layer; ``probabilities``
     the softmax of the output z. ``compact``: the arrays as base64 (see above).
+    ``preprocess=False``: no normalization, the network is given the grid as sent.
     """
-    seen = read(network, pixels)
+    seen = read(network, pixels, preprocess=preprocess)
     reply = {"prediction": seen.prediction, "empty": seen.empty}
     if compact:
         reply["activations"] = [_base64(seen.grey, np.uint8)] + [_base64(a, "<f4") for a in seen.activations[1:]]
