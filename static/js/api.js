@@ -56,12 +56,15 @@ const floats = (b64) => Array.from(decodeFloats(b64));
  * network: every layer's activations. Sent in the API's compact form (8-bit
  * base64: a quarter of the bytes of 784 numbers), so the reply comes compact too
  * (every array base64); it is decoded here and the rest of the page sees numbers.
+ * `preprocess: false`: the server gives the network the grid as sent, not normalized.
  */
-export async function predict(pixels) {
+export async function predict(pixels, { preprocess = true } = {}) {
+  const body = { pixels: encodePixels(pixels) };
+  if (!preprocess) body.preprocess = false; // the grid as sent: the "without pre-processing" switch
   const response = await fetch('/api/predict', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ pixels: encodePixels(pixels) }),
+    body: JSON.stringify(body),
   });
   const reply = await json(response);
   const [input, ...layers] = reply.activations;

@@ -126,3 +126,45 @@ export function centreByMass(grid) {
 export function quantize(grid) {
   return Array.from(grid, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255);
 }
+
+/**
+ * Strokes -> 784 values (k/255) drawn exactly where they are, with no fitting and no
+ * centring: points are fractions of the 28x28 field (0..1, y down), `pen` is in grid
+ * pixels. The pad shrunk to 28x28 as it was drawn (the "without pre-processing" input,
+ * with the pad's own pen scaled down), and the pre-processing view's in-between pictures.
+ */
+export function strokesAsDrawn(strokes, { pen }) {
+  const k = SUPERSAMPLE, size = SIDE * k;
+  const ctx = scratchContext(size);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.globalCompositeOperation = 'source-over';
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, size, size);
+  ctx.strokeStyle = ctx.fillStyle = '#fff';
+  ctx.lineWidth = pen * k;
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  for (const stroke of strokes) {
+    if (!stroke.length) continue;
+    ctx.beginPath();
+    if (stroke.every((p) => p.x === stroke[0].x && p.y === stroke[0].y)) {
+      ctx.arc(stroke[0].x * size, stroke[0].y * size, (pen * k) / 2, 0, Math.PI * 2); // a tap: its round cap
+      ctx.fill();
+      continue;
+    }
+    ctx.moveTo(stroke[0].x * size, stroke[0].y * size);
+    for (let i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i].x * size, stroke[i].y * size);
+    ctx.stroke();
+  }
+  const { data } = ctx.getImageData(0, 0, size, size);
+  const grid = new Float32Array(SIDE * SIDE);
+  for (let y = 0; y < size; y++) {
+    const rowBase = ((y / k) | 0) * SIDE;
+    let i = y * size * 4;
+    for (let x = 0; x < size; x++, i += 4) grid[rowBase + ((x / k) | 0)] += data[i];
+  }
+  const norm = 1 / (k * k * 255);
+  for (let i = 0; i < grid.length; i++) grid[i] *= norm;
+  return quantize(grid);
+}

@@ -5,7 +5,10 @@
 import { initLanguage, onLanguageChange, t } from './i18n.js';
 import { initPalette, onPaletteChange, palette } from './palette.js';
 import { Pad } from './pad.js';
-import { strokesToGrid } from './grid.js';
+import { strokesToGrid, strokesAsDrawn, SIDE as GRID_SIDE } from './grid.js';
+import { PEN as PAD_PEN } from './pad.js';
+import { PreprocessView } from './preprocess_view.js';
+import { num, signed } from './format.js';
 import { fetchNetwork, predict } from './api.js';
 import { LivePredictor } from './live.js';
 import { NetworkView } from './network_view.js';
@@ -35,9 +38,21 @@ const inputGrid = $('[data-testid="input-grid"]');
 const netCanvas = $('[data-testid="network"]');
 const layout = $('.layout');
 
+const withoutPrep = $('[data-testid="without-preprocessing"]');
+const prepShowBtn = $('[data-testid="preprocess-show"]');
+const prepSkipBtn = $('[data-testid="preprocess-skip"]');
+const playBtn = $('[data-testid="play"]');
+const pixelLayer = $('[data-testid="input-pixels"]');
+const pixelInfo = $('[data-testid="pixel-info"]');
+withoutPrep.checked = false; // a reload starts with the pre-processing on (browsers restore checkboxes)
+
 // What the network reads: a shared drawing's own grid, or the strokes made into one.
 // Pad points are fractions of its side; closer than 0.4% of it is a dot, not a shape.
-const currentGrid = () => (pad.image ? pad.image.slice() : strokesToGrid(pad.strokes, { minExtent: 0.004 }));
+const processedGrid = () => (pad.image ? pad.image.slice() : strokesToGrid(pad.strokes, { minExtent: 0.004 }));
+// The drawing where it was drawn: the pad shrunk to 28x28, with the pad's pen scaled down.
+const asDrawnGrid = () => (pad.image ? pad.image.slice() : strokesAsDrawn(pad.strokes, { pen: PAD_PEN * GRID_SIDE }));
+const raw = () => withoutPrep.checked;
+const currentGrid = () => (raw() ? asDrawnGrid() : processedGrid());
 
 const share = new Share({
   button: shareBtn,
@@ -46,7 +61,7 @@ const share = new Share({
   field: $('[data-testid="share-link"]'),
   close: $('[data-testid="share-fallback-close"]'),
   note: $('[data-testid="link-note"]'),
-}, { grid: () => (pad.isEmpty ? null : currentGrid()) });
+}, { grid: () => (pad.isEmpty ? null : processedGrid()) });
 
 // Spoken once the pen is up and the newest drawing's answer is on screen.
 const announcer = new Announcer($('[data-testid="announcer"]'), {
@@ -105,6 +120,7 @@ const edge = new EdgeDetector($('[data-testid="edge-detector"]'), {
 edgeBtn.addEventListener('click', () => {
   if (edge.isOpen) { edge.close(); return; }
   inspector.close({ restoreFocus: false });
+  edge.setInput(asDrawnGrid());
   edge.open(edgeBtn);
 });
 
@@ -151,18 +167,100 @@ function announce(reply) {
   announcer.say(showingNoise() ? t('announce.noise', { digit }) : t('announce.reads', { digit }));
 }
 
+// The pre-processing, shown over the pad: on pen-up and on demand (and skippable).
+const prep = new PreprocessView($('[data-testid="preprocess"]'), $('[data-testid="preprocess-stage"]'), {
+  onState: (state) => { prepSkipBtn.hidden = state !== 'playing'; },
+});
+let lastReply = null, lastVersion = -1; // the newest reply shown, and its drawing's version
+const currentReply = () => (lastReply && lastVersion === live.version ? lastReply : null);
+
+function showPreprocessing() {
+  if (pad.isEmpty) return;
+  prep.play({ strokes: pad.strokes.map((s) => s.slice()), image: pad.image, raw: raw() });
+  const reply = currentReply();
+  if (reply) prep.seen(reply.activations[0]);
+}
+
+// The signal flowing forward: when the pen lifts (once its answer is in) and on Play.
+let flowPending = false;
+function flowWhenAnswered() {
+  const reply = currentReply();
+  if (!reply) { flowPending = true; return; }
+  flowPending = false;
+  if (!reply.empty) view.flow();
+}
+
+// The 784 input pixels: click one (or move with the arrow keys) to see its value and its 16 weights.
+let pixelCursor = null;
+function showPixel(i) {
+  pixelCursor = i;
+  view.selectPixel(i);
+  if (i === null) { pixelInfo.hidden = true; pixelInfo.textContent = ''; delete pixelInfo.dataset.weights; return; }
+  const reply = lastReply;
+  const a = reply ? reply.activations[0][i] : 0;
+  let best = 0;
+  const weights = view.net ? Array.from({ length: SIZES[1] }, (_, j) => view.net.layers[0].weights[j * SIZES[0] + i]) : [];
+  weights.forEach((w, j) => { if (Math.abs(w) > Math.abs(weights[best])) best = j; });
+  pixelInfo.dataset.pixel = String(i);
+  pixelInfo.dataset.value = String(a);
+  pixelInfo.dataset.weights = weights.map((w) => w.toFixed(4)).join(',');
+  pixelInfo.textContent = t('pixels.info', {
+    row: Math.floor(i / GRID_SIDE) + 1, col: (i % GRID_SIDE) + 1, a: num(a, 3),
+    w: weights.length ? signed(weights[best]) : '', n: best + 1,
+  });
+  pixelInfo.hidden = false;
+  // Beside the grid, above it: CSSOM writes (allowed by the page's CSP).
+  const box = view.inputBox;
+  pixelInfo.style.left = `${box.x}px`;
+  pixelInfo.style.maxWidth = `${Math.max(220, box.side * 1.7)}px`;
+  pixelInfo.style.bottom = `${netCanvas.clientHeight - box.y + 8}px`;
+}
+pixelLayer.addEventListener('pointerdown', (e) => {
+  const r = pixelLayer.getBoundingClientRect();
+  const c = Math.min(GRID_SIDE - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * GRID_SIDE)));
+  const row = Math.min(GRID_SIDE - 1, Math.max(0, Math.floor(((e.clientY - r.top) / r.height) * GRID_SIDE)));
+  showPixel(row * GRID_SIDE + c);
+});
+pixelLayer.addEventListener('focus', () => {
+  // From the keyboard: start at the brightest pixel (or the middle of an empty grid).
+  if (pixelCursor !== null) return;
+  const a = lastReply ? lastReply.activations[0] : [];
+  let i = 14 * GRID_SIDE + 14;
+  for (let k = 0; k < a.length; k++) if (a[k] > (a[i] || 0)) i = k;
+  showPixel(i);
+});
+pixelLayer.addEventListener('keydown', (e) => {
+  const moves = { ArrowUp: -GRID_SIDE, ArrowDown: GRID_SIDE, ArrowLeft: -1, ArrowRight: 1 };
+  if (e.key === 'Escape' && pixelCursor !== null) { e.preventDefault(); showPixel(null); return; }
+  if (!(e.key in moves) || pixelCursor === null) return;
+  e.preventDefault();
+  const i = pixelCursor, r = Math.floor(i / GRID_SIDE), c = i % GRID_SIDE;
+  const to = e.key === 'ArrowLeft' ? (c > 0 ? i - 1 : i) : e.key === 'ArrowRight' ? (c < GRID_SIDE - 1 ? i + 1 : i)
+    : e.key === 'ArrowUp' ? (r > 0 ? i - GRID_SIDE : i) : (r < GRID_SIDE - 1 ? i + GRID_SIDE : i);
+  showPixel(to);
+});
+document.addEventListener('pointerdown', (e) => {
+  if (pixelCursor !== null && !pixelLayer.contains(e.target)) showPixel(null); // a click elsewhere lets go
+});
+
 const live = new LivePredictor({
   snapshot: currentGrid,
-  send: predict,
-  onReply: (reply) => {
+  send: (pixels) => predict(pixels, { preprocess: !raw() }),
+  onReply: (reply, version) => {
+    lastReply = reply;
+    lastVersion = version;
     view.show(reply);
     inspector.update(reply);
-    edge.setInput(reply.activations[0]); // the 28x28 input the network saw
+    // The edge detector's neuron sees the drawing where it was drawn (not re-centred): its own text says so.
+    if (edge.isOpen) edge.setInput(asDrawnGrid());
+    if (prep.state !== 'hidden' && version === live.version) prep.seen(reply.activations[0]);
+    if (pixelCursor !== null) showPixel(pixelCursor);
     netCanvas.dataset.prediction = reply.empty ? '' : String(reply.prediction);
     inputGrid.textContent = reply.activations[0].map((v) => (Math.round(v * 1000) / 1000).toString()).join(',');
     if (reply.empty || pad.isEmpty) clearAnswer(); else showAnswer(reply);
     if (showingNoise()) noiseNote.update(reply);
     announce(reply);
+    if (flowPending && version === live.version && !pad.drawing) flowWhenAnswered();
   },
   onState: (state, err) => {
     document.body.dataset.live = state;
@@ -172,7 +270,7 @@ const live = new LivePredictor({
 });
 
 function syncControls() {
-  undoBtn.disabled = clearBtn.disabled = shareBtn.disabled = pad.isEmpty;
+  undoBtn.disabled = clearBtn.disabled = shareBtn.disabled = prepShowBtn.disabled = pad.isEmpty;
   hint.hidden = !pad.isEmpty;
 }
 
@@ -181,6 +279,10 @@ pad.addEventListener('change', (e) => {
   const kind = e.detail.kind;
   const reset = kind !== 'ink';
   if (pad.isEmpty) clearAnswer(); // at once: no waiting for the server to say "nothing"
+  // Drawing again (or any other change) skips the pre-processing view and the flow.
+  prep.hide();
+  view.stopFlow();
+  flowPending = false;
   if (kind === 'noise') noiseImage = pad.image;
   if (!showingNoise()) noiseNote.hide();
   else if (kind === 'noise' || !noiseNote.isShown) noiseNote.show(); // Undo can bring the noise back
@@ -191,8 +293,18 @@ pad.addEventListener('change', (e) => {
 pad.addEventListener('strokeend', () => {
   share.sync();
   announcer.rest(); // the pen is up: the answer may be spoken
+  showPreprocessing();
+  flowWhenAnswered();
 });
 undoBtn.addEventListener('click', () => pad.undo());
+prepShowBtn.addEventListener('click', showPreprocessing);
+prepSkipBtn.addEventListener('click', () => { prep.skip(); prepShowBtn.focus(); });
+playBtn.addEventListener('click', () => { if (currentReply()) view.flow(); else flowWhenAnswered(); });
+withoutPrep.addEventListener('change', () => {
+  // Another input for the same drawing: asked again, and its way to the input shown.
+  live.changed({ reset: true });
+  if (!pad.isEmpty) showPreprocessing();
+});
 clearBtn.addEventListener('click', () => pad.clear());
 noiseBtn.addEventListener('click', () => pad.showGrid(randomPixels(), { kind: 'noise' }));
 document.addEventListener('keydown', (e) => {
@@ -219,6 +331,8 @@ onLanguageChange(() => {
   edge.refresh();
   share.relabel();
   noiseNote.relabel();
+  prep.relabel();
+  if (pixelCursor !== null) showPixel(pixelCursor);
   announcer.reset();
   status.textContent = statusText();
 });

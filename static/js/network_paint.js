@@ -94,7 +94,7 @@ export class NetworkPainter {
     this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
     this.labels = { full: [], compact: [] };              // the layers' names (setLabels)
     this.labelFit = null;                                 // where the names go (#fitLabels), per layout
-    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: 'solid' }; // what draw() put in the picture
+    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: 'solid', pixelLines: 0, pulses: 0 }; // what draw() put in the picture
   }
 
   /**
@@ -130,13 +130,17 @@ export class NetworkPainter {
    */
   draw(ctx, state) {
     if (!this.geo) return;
-    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: state.negDashed ? 'dashed' : 'solid' };
+    this.painted = {
+      labels: [], labelFont: '', labelBoxes: [], negatives: state.negDashed ? 'dashed' : 'solid', pixelLines: 0, pulses: 0,
+    };
     ctx.clearRect(0, 0, this.geo.W, this.geo.H);
     if (this.layers && this.lines) {
       this.#inputLines(ctx, state);
       for (let l = 2; l < this.sizes.length; l++) this.#denseLines(ctx, l, state);
+      if (state.flow) this.#pulses(ctx, state);
     }
     this.#inputGrid(ctx, state.shown[0]);
+    if (this.layers && state.pixel !== null && state.pixel !== undefined) this.#pixelWeights(ctx, state);
     for (let l = 1; l < this.sizes.length; l++) this.#neurons(ctx, l, state);
     this.#labels(ctx);
   }
@@ -251,6 +255,7 @@ export class NetworkPainter {
     const { weights, nIn } = this.layers[0];
     const a = state.shown[0];
     const n = this.sizes[1], alpha = this.alpha;
+    const quiet = state.pixel !== null && state.pixel !== undefined ? 0.3 : 0.9; // a pixel looked at: the rest step back
     let max = 1e-6;
     for (let i = 0; i < a.length; i++) {
       for (let j = 0; j < n; j++) {
@@ -262,7 +267,7 @@ export class NetworkPainter {
       }
     }
     const m = a.length * n;
-    for (let k = 0; k < m; k++) if (alpha[k] >= 0) alpha[k] = 0.9 * (alpha[k] / max) ** 1.2; // only the strong ones stand out
+    for (let k = 0; k < m; k++) if (alpha[k] >= 0) alpha[k] = quiet * (alpha[k] / max) ** 1.2; // only the strong ones stand out
     this.#strokeBuckets(ctx, 1, m, (k) => weights[(k % n) * nIn + Math.floor(k / n)], (k) => k % n, 0.7, state);
   }
 
@@ -345,6 +350,67 @@ export class NetworkPainter {
     }
   }
 
+  /**
+   * The signal flowing: on each of the strongest connections into a layer (state.flow.tops),
+   * a bright pulse runs from its start to the neuron in the moments before that layer lights.
+   */
+  #pulses(ctx, { flow, pos, neg }) {
+    const { time, tops, light, pulse } = flow;
+    let drawn = 0;
+    for (let l = 1; l < this.sizes.length; l++) {
+      const s = (time - (light[l] - pulse)) / pulse; // 0..1 along the line
+      if (s <= 0 || s >= 1.15 || !tops[l]) continue;
+      const xy = this.lines[l], { lines, strength } = tops[l];
+      const { weights, nIn } = this.layers[l - 1];
+      const u = Math.min(1, s), back = Math.max(0, u - 0.22);
+      const fade = s > 1 ? 1 - (s - 1) / 0.15 : 1;
+      ctx.lineCap = 'round';
+      for (let q = 0; q < lines.length; q++) {
+        const k = lines[q], o = k * 4;
+        const w = l === 1 ? weights[(k % this.sizes[1]) * nIn + Math.floor(k / this.sizes[1])] : weights[k];
+        const x0 = xy[o], y0 = xy[o + 1], dx = xy[o + 2] - x0, dy = xy[o + 3] - y0;
+        const a = fade * (0.45 + 0.55 * strength[q]);
+        // A short bright streak with a white head: the signal, coloured by its weight's sign.
+        ctx.strokeStyle = rgba(w >= 0 ? pos : neg, a);
+        ctx.lineWidth = 1.5 + 2 * strength[q];
+        ctx.beginPath();
+        ctx.moveTo(x0 + dx * back, y0 + dy * back);
+        ctx.lineTo(x0 + dx * u, y0 + dy * u);
+        ctx.stroke();
+        ctx.fillStyle = `rgba(255, 255, 255, ${a})`;
+        ctx.beginPath();
+        ctx.arc(x0 + dx * u, y0 + dy * u, 1.5 + 1.5 * strength[q], 0, Math.PI * 2);
+        ctx.fill();
+        drawn++;
+      }
+    }
+    this.painted.pulses = drawn;
+  }
+
+  /** Input pixel state.pixel: its cell outlined, and its 16 weights into hidden layer 1 drawn bold. */
+  #pixelWeights(ctx, { pixel, pos, neg }) {
+    const { gx, gy, cell, layers, r } = this.geo;
+    const { weights, nIn } = this.layers[0];
+    const to = layers[1];
+    const px = gx + (pixel % SIDE + 0.5) * cell, py = gy + (Math.floor(pixel / SIDE) + 0.5) * cell;
+    let max = 1e-6;
+    for (let j = 0; j < to.length; j++) max = Math.max(max, Math.abs(weights[j * nIn + pixel]));
+    ctx.lineCap = 'round';
+    for (let j = 0; j < to.length; j++) {
+      const w = weights[j * nIn + pixel], m = Math.abs(w) / max;
+      ctx.strokeStyle = rgba(w >= 0 ? pos : neg, 0.35 + 0.65 * m);
+      ctx.lineWidth = 0.8 + 2.6 * m;
+      ctx.beginPath();
+      ctx.moveTo(px, py);
+      ctx.lineTo(to[j].x - r, to[j].y);
+      ctx.stroke();
+    }
+    ctx.strokeStyle = HILITE;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(gx + (pixel % SIDE) * cell - 1, gy + Math.floor(pixel / SIDE) * cell - 1, cell + 2, cell + 2);
+    this.painted.pixelLines = to.length;
+  }
+
   #inputGrid(ctx, a) {
     const { gx, gy, g } = this.geo;
     const d = this.pixelData.data;
@@ -394,6 +460,13 @@ export class NetworkPainter {
         ctx.lineWidth = 2;
         ctx.strokeStyle = isSel ? HILITE : rgba(GLOW, 0.95);
         ctx.stroke();
+      }
+      if (isWinner) {
+        // The winner boxed, neuron and digit together, as in the video.
+        const pad = r + 5, wide = r + 8 + Math.max(11, r * 1.25) * 0.7 + 3;
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = rgba(GLOW, 0.8);
+        ctx.strokeRect(p.x - pad, p.y - pad, pad + wide, 2 * pad);
       }
       if (last) {
         ctx.font = digitFonts[isWinner ? 1 : 0];

@@ -30,6 +30,11 @@ import { fitCanvas, onPixelRatioChange } from './canvas.js';
 import { replyVersion, markPaint, measureDraw, measureWorkerDraw } from './perf.js';
 
 const EASE_MS = 150;
+// The signal flowing forward (flow()): when each layer starts to light, and how long it takes.
+// Pulses run along the strongest connections into a layer just before it lights (network_paint.js).
+export const FLOW = { light: [0, 380, 660, 940], fade: 160, pulse: 300, end: 1150 };
+const PULSES = [0, 26, 20, 14]; // connections into each layer that carry a pulse: those with the most |w·a|
+const INPUT_INK = 0.08;         // network_paint.js's: dimmer input pixels send no lines
 const STUCK_MS = 3000; // a worker frame this late: stop using the worker
 
 // The same system font stack as the page (canvas does not inherit CSS).
@@ -52,6 +57,9 @@ export class NetworkView {
     this.net = null;
     this.prediction = null;
     this.selected = null; // {layer, index}
+    this.pixel = null;    // the input pixel looked at (0..783), or null
+    this.flowAt = null;   // when the signal started flowing (performance.now()), or null
+    this.tops = null;     // per layer, the connections into it that carry a pulse
     this.shown = sizes.map((n) => new Float32Array(n));   // the newest frame's activations
     this.from = this.shown.map((a) => a.slice());         // where the transition started
     this.target = this.shown.map((a) => a.slice());       // where it is going
@@ -115,9 +123,79 @@ export class NetworkView {
     this.lastReplyAt = now;
     for (let l = 0; l < this.shown.length; l++) this.from[l].set(streaming ? this.target[l] : this.shown[l]);
     this.t0 = streaming ? now - EASE_MS : now; // streaming: the "glide" is over before it starts
+    this.flowAt = null; // a new answer: the flow of the old one stops
     this.paintedUpTo = -Infinity;
     this.fresh = true; // its first frame is painted here: the soonest it can be on screen
     this.#loop();
+  }
+
+  /**
+   * The signal flows forward: the input, then each layer lights in turn (about a second
+   * in all), with pulses along the connections that carry the most. Nothing moves with
+   * prefers-reduced-motion (the picture is already the end state).
+   */
+  flow() {
+    if (reducedMotion.matches || !this.net) {
+      this.canvas.dataset.flow = 'done';
+      return;
+    }
+    this.tops = this.#strongest();
+    const now = performance.now();
+    for (let l = 0; l < this.shown.length; l++) this.from[l].set(this.target[l]);
+    this.t0 = now - EASE_MS;
+    this.flowAt = now;
+    this.canvas.dataset.flow = 'running';
+    this.canvas.dataset.flowLayer = '0';
+    this.canvas.dataset.pulses = '0';
+    this.paintedUpTo = -Infinity;
+    this.fresh = true;
+    this.#loop();
+  }
+
+  /** Drawing again: the flow stops where it is, and the live picture takes over. */
+  stopFlow() {
+    if (!this.flowing) return;
+    this.flowAt = null;
+    this.canvas.dataset.flow = 'stopped';
+    this.#stateAt(performance.now());
+    this.#paintNow();
+  }
+
+  get flowing() { return this.flowAt !== null && performance.now() - this.flowAt < FLOW.end; }
+
+  /** Look at input pixel `i` (0..783): its 16 outgoing weights are highlighted; null: none. */
+  selectPixel(i) {
+    this.pixel = i;
+    this.#paintNow();
+  }
+
+  /** Per layer, the PULSES[l] connections into it with the most |w·a| now (indices into network_paint's lines). */
+  #strongest() {
+    const tops = [null];
+    for (let l = 1; l < this.sizes.length; l++) {
+      const { weights, nIn } = this.net.layers[l - 1];
+      const a = this.target[l - 1], n = this.sizes[l], k = PULSES[l];
+      const best = [];
+      let floor = 0;
+      for (let i = 0; i < nIn; i++) {
+        if (l === 1 && a[i] < INPUT_INK) continue;
+        for (let j = 0; j < n; j++) {
+          const c = Math.abs(weights[j * nIn + i] * a[i]);
+          if (c <= floor) continue;
+          // Line numbers as network_paint.js stores them: pixel * n + neuron into layer 1, else to * nFrom + from.
+          best.push([c, l === 1 ? i * n + j : j * nIn + i]);
+          if (best.length > k) {
+            best.sort((x, y) => y[0] - x[0]);
+            best.length = k;
+            floor = best[k - 1][0];
+          }
+        }
+      }
+      best.sort((x, y) => y[0] - x[0]);
+      const max = best.length ? best[0][0] : 1;
+      tops.push({ lines: Int32Array.from(best, (b) => b[1]), strength: Float32Array.from(best, (b) => b[0] / max) });
+    }
+    return tops;
   }
 
   select(sel) {
@@ -144,7 +222,16 @@ export class NetworkView {
     const gap = now - this.lastFrame;
     if (gap > 4 && gap < 50) this.frameMs += (gap - this.frameMs) * 0.1;
     this.lastFrame = now;
-    const moving = () => this.paintedUpTo < this.t0 + EASE_MS;
+    const moving = () => this.paintedUpTo < Math.max(this.t0 + EASE_MS, this.flowAt === null ? 0 : this.flowAt + FLOW.end);
+    if (this.flowAt !== null) {
+      const t = now - this.flowAt;
+      const lit = FLOW.light.filter((at) => t >= at).length - 1;
+      if (this.canvas.dataset.flowLayer !== String(lit)) this.canvas.dataset.flowLayer = String(lit);
+      if (t >= FLOW.end) {
+        this.canvas.dataset.flow = 'done';
+        this.canvas.dataset.flowLayer = String(this.sizes.length - 1);
+      }
+    }
     if (this.#workerOn()) {
       if (this.pending && performance.now() - this.pending.at > STUCK_MS) this.#dropWorker();
     }
@@ -168,9 +255,12 @@ export class NetworkView {
   #stateAt(time) {
     const t = Math.min(1, Math.max(0, (time - this.t0) / EASE_MS));
     const e = 1 - (1 - t) ** 3; // ease-out: quick to react, gentle to settle
+    this.flowTime = this.flowAt === null || time - this.flowAt >= FLOW.end ? null : Math.max(0, time - this.flowAt);
     for (let l = 0; l < this.shown.length; l++) {
       const s = this.shown[l], f = this.from[l], g = this.target[l];
-      for (let i = 0; i < s.length; i++) s[i] = f[i] + (g[i] - f[i]) * e;
+      // While the signal flows, a layer stays dark until its turn, then lights up.
+      const lit = this.flowTime === null || l === 0 ? 1 : Math.min(1, Math.max(0, (this.flowTime - FLOW.light[l]) / FLOW.fade));
+      for (let i = 0; i < s.length; i++) s[i] = (f[i] + (g[i] - f[i]) * e) * lit;
     }
   }
 
@@ -182,14 +272,20 @@ export class NetworkView {
   }
 
   #state() {
+    const flowing = this.flowTime !== null && this.flowTime !== undefined && this.tops;
     return {
-      shown: this.shown, prediction: this.prediction, selected: this.selected,
+      shown: this.shown, selected: this.selected, pixel: this.pixel,
+      // The winner is boxed once the signal has reached the output.
+      prediction: flowing && this.flowTime < FLOW.light[FLOW.light.length - 1] + FLOW.fade ? null : this.prediction,
+      flow: flowing ? { time: this.flowTime, tops: this.tops, light: FLOW.light, pulse: FLOW.pulse } : null,
       pos: [...POS], neg: [...NEG], negDashed: palette() === 'cb',
     };
   }
 
   /** The canvas's data attributes follow the picture now on it (written only when they change). */
-  #showPainted({ labels, labelFont, labelBoxes, negatives }) {
+  #showPainted({ labels, labelFont, labelBoxes, negatives, pixelLines, pulses }) {
+    this.canvas.dataset.pixelLines = String(pixelLines); // the input pixel's weights drawn, for the tests
+    if (pulses) this.canvas.dataset.pulses = String(Math.max(pulses, Number(this.canvas.dataset.pulses || 0)));
     const names = JSON.stringify(labels), boxes = JSON.stringify(labelBoxes);
     if (names !== this.shownLabels) this.canvas.dataset.labels = this.shownLabels = names;
     if (boxes !== this.shownBoxes) {
@@ -300,7 +396,7 @@ export class NetworkView {
     this.pending = null;
     if (this.ready) this.ready.bitmap.close();
     this.ready = null;
-    if (this.paintedUpTo < this.t0 + EASE_MS) this.#loop();
+    if (this.paintedUpTo < Math.max(this.t0 + EASE_MS, this.flowAt === null ? 0 : this.flowAt + FLOW.end)) this.#loop();
   }
 
   // ---- layout and buttons -------------------------------------------------------------------
@@ -389,8 +485,16 @@ export class NetworkView {
     this.#paintNow();
   }
 
+  /** Where the input grid is, in CSS pixels of the canvas: {x, y, side}. */
+  get inputBox() {
+    const { gx, gy, g } = this.painter.geo;
+    return { x: gx, y: gy, side: g };
+  }
+
   #placeButtons() {
-    const { layers, r } = this.painter.geo;
+    const { layers, r, gx, gy, g } = this.painter.geo;
+    const px = this.buttonLayer.parentElement.querySelector('.input-pixels');
+    if (px) Object.assign(px.style, { left: `${gx}px`, top: `${gy}px`, width: `${g}px`, height: `${g}px` });
     const side = Math.max(2 * r + 6, 22);
     for (const b of this.buttons) {
       const p = layers[+b.dataset.layer][+b.dataset.index];

@@ -6,7 +6,7 @@
 
 import { onPixelRatioChange } from './canvas.js';
 
-const PEN = 0.05;         // pen width on the pad, as a fraction of its side
+export const PEN = 0.05;  // pen width on the pad, as a fraction of its side
 const MIN_STEP = 0.002;   // ignore moves shorter than this: they add points, not shape
 const GRID_SIDE = 28;     // a shared drawing is the network's 28x28 input
 const CELL_LINES = 'rgba(140, 170, 220, 0.16)'; // its pixels' edges, as on the network's input grid

@@ -4,6 +4,8 @@
 // and its weighted sum z = w·a + b is computed here, in the browser, from the
 // 28x28 input the network saw for the current drawing. σ(z) is shown on the
 // sigmoid curve. Mouse, finger and keyboard all paint.
+// Its input is the drawing where it was drawn (the pad shrunk to 28x28, main.js), not the
+// network's re-centred input: a stroke drawn on the painted bar is seen on the bar.
 
 import { drawSignedGrid } from '../weight_image.js';
 import { drawSigmoid, sigmoid } from '../sigmoid_plot.js';
@@ -14,8 +16,8 @@ import { SidePanel } from '../side_panel.js';
 
 const SIDE = 28;
 // The video's edge detector: a bar of positive weights with a ring of negative ones.
-// Rows 7-9, columns 8-19 is where a 7's top stroke lands once the drawing is
-// fitted to MNIST's 20x20 box and centred (checked against MNIST's test 7s and 1s).
+// Rows 7-9, columns 8-19: a quarter of the way down the pad, across its middle (it is
+// also where a 7's top stroke lands once fitted to MNIST's 20x20 box and centred).
 export const PRESET = { rows: [7, 9], cols: [8, 19], bias: -6 };
 const BIAS_RANGE = 20;
 
@@ -91,7 +93,7 @@ export class EdgeDetector {
     this.panel.close({ restoreFocus });
   }
 
-  /** The 28x28 input the network saw for the current drawing (784 values, 0..1). */
+  /** The neuron's 28x28 input: the drawing where it was drawn (784 values, 0..1). */
   setInput(values) {
     this.input = Float32Array.from(values);
     this.#render();
