@@ -35,32 +35,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for mlp; gunicorn gets --pythonpath
 
 from mlp.preprocess import normalize, to_bytes  # noqa: E402  (after the path is set)
+from tools.server import ServerError, free_port, wait_until_healthy  # noqa: E402
+
 GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "30", "--preload"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(port, app="app:create_app_or_exit()"):
     cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_ARGS, "--pythonpath", str(ROOT),
            "--bind", f"127.0.0.1:{port}", app]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 60 s")
+    try:  # its stderr is read only once it has exited (a live pipe would block)
+        wait_until_healthy(proc, port, 60, "gunicorn",
+                           output=lambda: proc.stderr.read().decode()[-2000:] if proc.poll() is not None else "")
+    except ServerError as exc:
+        proc.kill()
+        raise SystemExit(str(exc)) from None
+    return proc
 
 
 def tree_pids(pid):

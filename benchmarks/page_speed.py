@@ -3,7 +3,7 @@
     python benchmarks/page_speed.py [--quick] [--repeat N] [--rate HZ] [--profile] [--trace]
                                     [--screenshots DIR] [--against OLD_JS_OR_DIR]
 
-Starts ``python app.py`` on a free port (as the e2e tests do), opens the page in
+Starts ``python app.py`` on a free port (tools/server.py, as the e2e tests do), opens the page in
 Chromium at 1366x768 and measures three things:
 
 * pointer to paint: the page marks every change to the drawing (``nn:ink``,
@@ -34,40 +34,26 @@ import argparse
 import math
 import os
 import random
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: tools/ and mlp/ are beside benchmarks/
+
+from tools.browser import DESKTOP, PHONE, launch  # noqa: E402
+from tools.drawing import DIGITS, draw  # noqa: E402
+from tools.server import AppServer  # noqa: E402
+
 WAIT_MS = 60_000
-STARTUP_S = 120
 TARGET_LATENCY_MS = 50
 TARGET_FRAME_MS = 17
 TARGET_BYTES = 300 * 1024
 
 
-def _arc(cx, cy, rx, ry, start_deg, end_deg, n):
-    return [(cx + rx * math.cos(math.radians(start_deg + (end_deg - start_deg) * i / n)),
-             cy + ry * math.sin(math.radians(start_deg + (end_deg - start_deg) * i / n))) for i in range(n + 1)]
-
-
-# A few digits as strokes in a unit box (0,0 = top left), drawn one after the other with Clear between.
-SCRIPT = {
-    "3": [_arc(0.48, 0.28, 0.28, 0.23, 210, 450, 20) + _arc(0.48, 0.72, 0.3, 0.23, 270, 510, 20)],
-    "8": [_arc(0.5, 0.27, 0.25, 0.22, 90, 450, 28)[:-1] + _arc(0.5, 0.72, 0.3, 0.24, -90, 270, 30)],
-    "4": [[(0.55, 0.05), (0.15, 0.62), (0.88, 0.62)], [(0.66, 0.3), (0.66, 0.97)]],
-    "5": [[(0.78, 0.07), (0.3, 0.07), (0.25, 0.45)] + _arc(0.5, 0.67, 0.3, 0.27, 235, 480, 22)],
-    "2": [_arc(0.5, 0.3, 0.3, 0.25, 200, 380, 18)[:-4] + [(0.72, 0.45), (0.2, 0.92), (0.85, 0.92)]],
-}
+# A few digits (tools/drawing.py's), drawn one after the other with Clear between.
+SCRIPT = {d: DIGITS[d] for d in "38452"}
 
 # Installed in the page before drawing: collects the page's own marks, frame times and long frames.
 COLLECT_JS = """() => {
@@ -100,12 +86,6 @@ READ_JS = """() => { const c = window.__pageSpeed; c.running = false; return c; 
 
 # ---- small helpers ----------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def percentile(values, q):
     """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
     v = sorted(values)
@@ -126,50 +106,6 @@ def fmt_stats(s, unit="ms"):
     if s is None:
         return "no samples"
     return f"n={s['n']}, p50 {s['p50']:.1f} {unit}, p95 {s['p95']:.1f} {unit}, max {s['max']:.1f} {unit}"
-
-
-class Server:
-    """``python app.py`` on a free port, from the repo root."""
-
-    def __enter__(self):
-        port = free_port()
-        env = dict(os.environ, PORT=str(port))
-        env.pop("FLASK_DEBUG", None)  # the reloader would fork a second process we could not stop
-        self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{port}"
-        started = time.monotonic()
-        while True:
-            if self.proc.poll() is not None:
-                self.log.seek(0)
-                log = self.log.read().decode(errors="replace")
-                raise SystemExit(f"app.py exited with {self.proc.returncode}:\n{log}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=5) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            if time.monotonic() - started > STARTUP_S:
-                self.__exit__()
-                raise SystemExit(f"app.py did not answer /healthz within {STARTUP_S} s")
-            time.sleep(0.1)
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-
-def launch(pw):
-    if SYSTEM_CHROMIUM.exists():
-        return pw.chromium.launch(executable_path=str(SYSTEM_CHROMIUM), args=CHROMIUM_ARGS)
-    return pw.chromium.launch()
 
 
 def replacements(against):
@@ -211,36 +147,6 @@ def settle(page, extra_ms=400):
     from playwright.sync_api import expect
     expect(page.locator("body")).to_have_attribute("data-live", "idle", timeout=WAIT_MS)
     page.wait_for_timeout(extra_ms)
-
-
-def draw(page, strokes, steps, rate, region=(0.15, 0.1, 0.85, 0.9)):
-    """Draw unit-box strokes on the pad; ``rate`` > 0 paces the moves (per second). Returns the move count."""
-    box = page.get_by_test_id("pad").bounding_box()
-    x0, y0, x1, y1 = region
-
-    def to_page(p):
-        return (box["x"] + (x0 + p[0] * (x1 - x0)) * box["width"],
-                box["y"] + (y0 + p[1] * (y1 - y0)) * box["height"])
-
-    moves = 0
-    gap = steps / rate if rate > 0 else 0.0  # seconds per page.mouse.move(..., steps) call
-    next_at = time.perf_counter()
-    for stroke in strokes:
-        pts = [to_page(p) for p in stroke]
-        page.mouse.move(*pts[0])
-        page.mouse.down()
-        for p in pts[1:]:
-            if gap:
-                next_at += gap
-                delay = next_at - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                else:
-                    next_at = time.perf_counter()  # fell behind: do not burst to catch up
-            page.mouse.move(*p, steps=steps)
-            moves += steps
-        page.mouse.up()
-    return moves
 
 
 # ---- the three measurements ---------------------------------------------------------------
@@ -302,7 +208,7 @@ def measure_drawing(browser, url, variants, digits, rounds, steps, rate, profile
         for p in random.sample(pages, len(pages)):
             page = p["page"]
             started = time.perf_counter()
-            p["moves"] += draw(page, SCRIPT[digits[r % len(digits)]], steps, rate)
+            p["moves"] += draw(page, SCRIPT[digits[r % len(digits)]], steps=steps, rate=rate)
             settle(page, extra_ms=200)
             p["seconds"] += time.perf_counter() - started
             page.get_by_test_id("clear").click()
@@ -529,7 +435,7 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    with Server() as server, sync_playwright() as pw:
+    with AppServer() as server, sync_playwright() as pw:
         browser = launch(pw)
         print(f"browser: {browser.version}, server: {server.url}")
         try:

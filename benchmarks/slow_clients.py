@@ -22,7 +22,8 @@ import time
 from stack_client import JSON, ROOT, Client, drawings, line, open_slow, predict_body
 
 sys.path.insert(0, str(ROOT))
-from deploy.stack import Stack, free_port  # noqa: E402
+from deploy.stack import Stack  # noqa: E402
+from tools.server import ServerError, free_port, wait_until_healthy  # noqa: E402
 
 
 def old_server(port):
@@ -30,13 +31,12 @@ def old_server(port):
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--timeout", "30",
                                 "--preload", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
                                 "app:create_app_or_exit()"], cwd=ROOT, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if Client(port).call("GET", "/healthz")[0] == 200:
-            return process
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the old server did not start")
+    try:
+        wait_until_healthy(process, port, 60, "the old server")
+    except ServerError as exc:
+        process.kill()
+        raise SystemExit(str(exc)) from None
+    return process
 
 
 def run(port, slow_count, body_count, seconds):

@@ -1,7 +1,7 @@
 """Draw every digit many ways through the real page and report what the network reads.
 
-    python tests/e2e/digit_survey.py            # writes test-artifacts/digit_survey.txt
-    MLP_WEIGHTS=runs/other.npz python tests/e2e/digit_survey.py test-artifacts/other.txt
+    python -m tools.digit_survey            # writes test-artifacts/digit_survey.txt
+    MLP_WEIGHTS=runs/other.npz python -m tools.digit_survey test-artifacts/other.txt
 
 Not a test (the network's weights change as it is retrained): a report of
 which natural drawings it misreads, with the 28x28 grid it saw for each miss,
@@ -9,20 +9,17 @@ to compare with MNIST's digits (stroke width, size).
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from drawing import ALTERNATES, DIGITS, answer, draw, input_grid, slanted  # noqa: E402
+from mlp.digit import INK, SIDE
+from tools.browser import DESKTOP, launch
+from tools.drawing import ALTERNATES, DIGITS, answer, draw, input_grid, slanted
+from tools.server import AppServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "test-artifacts" / "digit_survey.txt"
 PLACES = {
     "big": (0.15, 0.08, 0.85, 0.92),
@@ -35,7 +32,7 @@ PLACES = {
 
 def art(grid):
     shades = " .:-=+*#%@"
-    return ["".join(shades[min(9, int(v * 10))] for v in grid[r * 28:(r + 1) * 28]) for r in range(28)]
+    return ["".join(shades[min(9, int(v * 10))] for v in grid[r * SIDE:(r + 1) * SIDE]) for r in range(SIDE)]
 
 
 def cases():
@@ -48,28 +45,12 @@ def cases():
 
 
 def main():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=dict(os.environ, PORT=str(port)),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=5)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    sys.exit("app.py exited")
-                time.sleep(0.2)
+    with AppServer() as server:
         lines, misses = [], []
         with sync_playwright() as pw:
-            chromium = "/usr/bin/chromium"
-            browser = (pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-                       if Path(chromium).exists() else pw.chromium.launch())
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(url)
+            browser = launch(pw, extra_args=["--disable-gpu"])
+            page = browser.new_page(viewport=DESKTOP)
+            page.goto(server.url)
             total = right = 0
             for want, name, strokes, region in cases():
                 page.get_by_test_id("clear").click() if page.get_by_test_id("clear").is_enabled() else None
@@ -88,16 +69,13 @@ def main():
         report = [f"{right}/{total} drawings read correctly", ""] + lines
         for name, got, grid in misses:
             ink = sum(grid)
-            rows = [r for r in range(28) if max(grid[r * 28:(r + 1) * 28]) > 0.1]
-            cols = [c for c in range(28) if max(grid[c::28]) > 0.1]
+            rows = [r for r in range(SIDE) if max(grid[r * SIDE:(r + 1) * SIDE]) > INK]
+            cols = [c for c in range(SIDE) if max(grid[c::SIDE]) > INK]
             report += ["", f"{name} read as {got}: ink {ink:.0f}, box {len(rows)}x{len(cols)}"] + art(grid)
         out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("\n".join(report) + "\n")
         print("\n".join(report[: 2 + len(lines)]))
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Drawing digits on the pad with the mouse, the way a person would.
+"""Drawing digits on the pad with the mouse, the way a person would (e2e tests, benchmarks, tools).
 
 Shapes are lists of strokes; a stroke is a list of (x, y) points given as
 fractions of the pad's side (0,0 = top left). ``draw`` maps them into a box
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import math
+import time
 
 from playwright.sync_api import expect
 
@@ -59,8 +60,10 @@ def pad_box(page):
     return page.get_by_test_id("pad").bounding_box()
 
 
-def draw(page, strokes, region=(0.15, 0.1, 0.85, 0.9), steps=4):
-    """Draw ``strokes`` (unit-box points) into ``region`` = (x0, y0, x1, y1), fractions of the pad."""
+def draw(page, strokes, region=(0.15, 0.1, 0.85, 0.9), steps=4, rate=0):
+    """Draw ``strokes`` (unit-box points) into ``region`` = (x0, y0, x1, y1), fractions of the pad.
+
+    ``rate`` > 0 paces the mouse moves (per second), as a hand would; returns how many moves were made."""
     box = pad_box(page)
     x0, y0, x1, y1 = region
 
@@ -68,13 +71,25 @@ def draw(page, strokes, region=(0.15, 0.1, 0.85, 0.9), steps=4):
         return (box["x"] + (x0 + p[0] * (x1 - x0)) * box["width"],
                 box["y"] + (y0 + p[1] * (y1 - y0)) * box["height"])
 
+    moves = 0
+    gap = steps / rate if rate > 0 else 0.0  # seconds per page.mouse.move(..., steps) call
+    next_at = time.perf_counter()
     for stroke in strokes:
         pts = [to_page(p) for p in stroke]
         page.mouse.move(*pts[0])
         page.mouse.down()
         for p in pts[1:]:
+            if gap:
+                next_at += gap
+                delay = next_at - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                else:
+                    next_at = time.perf_counter()  # fell behind: do not burst to catch up
             page.mouse.move(*p, steps=steps)
+            moves += steps
         page.mouse.up()
+    return moves
 
 
 def draw_digit(page, digit, region=(0.15, 0.1, 0.85, 0.9), steps=4):

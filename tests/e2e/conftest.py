@@ -1,20 +1,12 @@
 """End-to-end fixtures: a real server process, a real browser, and a page that
 fails its test if the browser logged any error.
 
-Run with ``python -m pytest tests/e2e -q``. Uses Debian's /usr/bin/chromium
-when it exists (Playwright cannot download browsers everywhere), else
-Playwright's own Chromium.
+Run with ``python -m pytest tests/e2e -q``. The server and the browser come from
+tools/ (tools/server.py, tools/browser.py), as for the benchmarks.
 """
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,68 +14,35 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from tools.browser import DESKTOP, launch  # noqa: E402
+from tools.server import AppServer, ServerError  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-gpu"]
-DESKTOP = {"width": 1366, "height": 768}
 # The machine may be busy (training runs beside the tests): waits are generous,
 # and nothing asserts how fast anything is.
 WAIT_MS = 60_000
-STARTUP_S = 120
 
 expect.set_options(timeout=WAIT_MS)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def server():
     """``python app.py`` on a free port, from the repo root; its base URL."""
-    port = _free_port()
-    env = dict(os.environ, PORT=str(port))
-    env.pop("FLASK_DEBUG", None)  # the reloader would fork a second process we could not stop
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    started = time.monotonic()
     try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"app.py exited with {proc.returncode}:\n{log.read().decode(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() - started > STARTUP_S:
-                pytest.fail(f"app.py did not answer /healthz within {STARTUP_S} s")
-            time.sleep(0.1)
-        yield url
+        app = AppServer().start()
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield app.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        app.stop()
 
 
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as pw:
-        if SYSTEM_CHROMIUM.exists():
-            b = pw.chromium.launch(executable_path=str(SYSTEM_CHROMIUM), args=CHROMIUM_ARGS)
-        else:
-            b = pw.chromium.launch()
+        b = launch(pw, extra_args=["--disable-gpu"])
         yield b
         b.close()
 

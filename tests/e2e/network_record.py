@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from drawing import settle
+from tools.drawing import settle
 
 I18N = Path(__file__).resolve().parents[2] / "static" / "i18n"
 SIZES = (784, 16, 16, 10)

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from drawing import answer, draw_digit, settle
+from tools.drawing import answer, draw_digit, settle
 from network_record import (catalog, forget_painting, painted_dashes, record_network_painting, watch_network_attributes,
                             watched, worker_draws_since_watch)
 

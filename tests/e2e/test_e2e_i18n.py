@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from drawing import answer, draw, draw_digit, settle
+from tools.drawing import answer, draw, draw_digit, settle
 from web import sharelink
 from network_record import (as_attribute, canvas_labels, forget_painting, painted_words, record_network_painting,
                             watch_network_attributes, watched, worker_draws_since_watch)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, settle
+from tools.drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, sent_pixels, settle
+from tools.drawing import DIGITS, answer, draw, draw_digit, input_grid, pad_ink, sent_pixels, settle
 from mlp import weights_io
 from web import sharelink
 from web.reply import infer

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from mlp import pendigits, strokes, weights_io
 from mlp.preprocess import normalize, to_bytes
 
-from drawing import answer, pad_box
+from tools.drawing import answer, pad_box
 
 N_COMPARED = 300   # digits rendered by both (a second of work for each side)
 PER_DIGIT = 3      # held-out digits of each class drawn with the mouse
