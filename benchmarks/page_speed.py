@@ -410,7 +410,7 @@ def report_drawing(fig, label=""):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python benchmarks/page_speed.py", description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=2,
-                   help="times the scripted drawing (%d digits) is made (default 2)" % len(SCRIPT))
+                   help=f"times the scripted drawing ({len(SCRIPT)} digits) is made (default 2)")
     p.add_argument("--steps", type=int, default=4, help="mouse moves between two points of a stroke (default 4)")
     p.add_argument("--rate", type=float, default=120,
                    help="mouse moves per second, as a 120 Hz mouse sends them; 0 = as fast as possible")

@@ -90,7 +90,7 @@ def main():
         print(f"{name}: {n} requests, {len(bad)} failed{kinds}")
     print(f"first answer after the kill: {1000 * (after_kill[0] - kill_at):.0f} ms" if after_kill
           else "first answer after the kill: none")
-    print(f"killed worker replaced after: {'%.2f s' % replaced_after if replaced_after is not None else 'not seen'}")
+    print(f"killed worker replaced after: {f'{replaced_after:.2f} s' if replaced_after is not None else 'not seen'}")
     print(f"longest time without a successful answer: {1000 * gap:.0f} ms")
     print(f"reloads seen in the log: {log_tail.count('Handling signal: hup')}")
     for entry in [x for x in log_tail.splitlines() if "[error]" in x or "[warn]" in x][:5]:

@@ -13,7 +13,6 @@ of each and the failures. Loopback only, bounded in time.
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import threading

@@ -32,7 +32,7 @@ def request_mix(n_drawings=400, seed=0):
     pics = drawings(n_drawings, seed)
     codes = [share_code(p) for p in pics]
     mix = []
-    for i, (pixels, code) in enumerate(zip(pics, codes)):
+    for pixels, code in zip(pics, codes):
         mix += [
             ("POST", "/api/predict", predict_body(pixels), JSON),
             ("POST", "/api/predict", predict_body(pixels), JSON),

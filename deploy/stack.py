@@ -60,7 +60,7 @@ class Stack:
         self.process: subprocess.Popen | None = None
         self.nginx_pid = self.gunicorn_pid = None
 
-    def start(self, timeout: float = 60) -> "Stack":
+    def start(self, timeout: float = 60) -> Stack:
         with open(self.access_log, "wb") as out, open(self.errors, "wb") as err:
             self.process = subprocess.Popen([sys.executable, str(self.serve), str(self.port)], cwd=ROOT,
                                             env=self.env, stdout=out, stderr=err)

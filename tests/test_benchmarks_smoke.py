@@ -50,6 +50,6 @@ def test_load_test_quick():
                          rf"server CPU {NUMBER} us/request$", out, re.M), out
     assert re.search(rf"^server memory: {NUMBER} MiB before, {NUMBER} MiB after", out, re.M), out
     assert re.search(rf"^ratio predict/healthz: {NUMBER}$", out, re.M), out
-    assert re.search(rf"^POST body only \(floor\): 60 requests, 0 errors", out, re.M), out
+    assert re.search(r"^POST body only \(floor\): 60 requests, 0 errors", out, re.M), out
     assert re.search(rf"^floor ratio POST/healthz: {NUMBER}$", out, re.M), out
     assert out.rstrip().endswith("errors: 0"), out

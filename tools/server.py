@@ -81,7 +81,7 @@ class AppServer:
         self.timeout = timeout
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=self.env, stdout=self.log,
                                         stderr=subprocess.STDOUT)
@@ -102,7 +102,7 @@ class AppServer:
             self.log.close()
             self.process = None
 
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> AppServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
