@@ -1,8 +1,8 @@
-"""Training on a small real MNIST subset (6000 images, 3 epochs), reproducibility, distillation, and the augmentation it uses."""
+"""Training on a small real MNIST subset (6000 images, 3 epochs), reproducibility, distillation.
+(The augmentation it uses is tested in test_augment.py.)"""
 import numpy as np
 import pytest
 
-from mlp import augment as aug
 from mlp import mnist
 from mlp.network import Network
 from mlp.preprocess import normalize_batch
@@ -112,58 +112,6 @@ def test_log_lines_and_unknown_loss(subset):
     assert len(lines) == 1 and "validation accuracy" in lines[0]
     with pytest.raises(ValueError, match="loss"):
         train(config(loss="hinge"), x[:100], y[:100], log=quiet, bar=False)
-
-
-# --- augmentation ---------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def digits(subset):
-    return subset[0][:64]
-
-
-def test_augment_shape_dtype_range(digits):
-    out = aug.augment(digits, np.random.default_rng(0))
-    assert out.shape == digits.shape and out.dtype == np.float32
-    assert out.min() >= 0.0 and out.max() <= 1.0
-    assert np.all(np.isfinite(out))
-    assert not np.array_equal(out, digits)
-    # Distorted, still recognisably the same amount of ink (not wiped, not flooded).
-    ink_before, ink_after = digits.sum(axis=1), out.sum(axis=1)
-    assert np.all(ink_after > 0.4 * ink_before) and np.all(ink_after < 3.0 * ink_before)
-
-
-def test_augment_reproducible_with_same_seed(digits):
-    a = aug.augment(digits, np.random.default_rng(42))
-    b = aug.augment(digits, np.random.default_rng(42))
-    c = aug.augment(digits, np.random.default_rng(43))
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
-
-
-def test_augment_none_leaves_images_unchanged(digits):
-    out = aug.augment(digits, np.random.default_rng(0), aug.NONE)
-    np.testing.assert_array_equal(out, digits)
-    assert out.shape == digits.shape and out.dtype == np.float32
-
-
-def test_augment_does_not_modify_its_input(digits):
-    keep = digits.copy()
-    aug.augment(digits, np.random.default_rng(0))
-    np.testing.assert_array_equal(digits, keep)
-
-
-def test_augment_keeps_digits_recognisable(trained, subset):
-    """A network trained on clean digits still reads most distorted ones: the distortions are mild."""
-    net, _ = trained
-    _, _, tx, ty = subset
-    clean = accuracy(net, tx, ty)
-    distorted = accuracy(net, aug.augment(tx, np.random.default_rng(0)), ty)
-    assert distorted > 0.5 * clean
-
-
-def test_augment_empty_batch():
-    out = aug.augment(np.zeros((0, 784), dtype=np.float32), np.random.default_rng(0))
-    assert out.shape == (0, 784)
 
 
 def test_random_network_is_near_chance(subset):
