@@ -253,7 +253,7 @@ const live = new LivePredictor({
     inspector.update(reply);
     // The edge detector's neuron sees the drawing where it was drawn (not re-centred): its own text says so.
     if (edge.isOpen) edge.setInput(asDrawnGrid());
-    if (prep.state !== 'hidden' && version === live.version) prep.seen(reply.activations[0]);
+    if (prep.active && version === live.version) prep.seen(reply.activations[0]);
     if (pixelCursor !== null) showPixel(pixelCursor);
     netCanvas.dataset.prediction = reply.empty ? '' : String(reply.prediction);
     inputGrid.textContent = reply.activations[0].map((v) => (Math.round(v * 1000) / 1000).toString()).join(',');

@@ -224,7 +224,7 @@ export class NetworkView {
     this.lastFrame = now;
     const moving = () => this.paintedUpTo < Math.max(this.t0 + EASE_MS, this.flowAt === null ? 0 : this.flowAt + FLOW.end);
     if (this.flowAt !== null) {
-      const t = now - this.flowAt;
+      const t = Math.max(0, now - this.flowAt); // a frame's time can be a little before flow() was called
       const lit = FLOW.light.filter((at) => t >= at).length - 1;
       if (this.canvas.dataset.flowLayer !== String(lit)) this.canvas.dataset.flowLayer = String(lit);
       if (t >= FLOW.end) {

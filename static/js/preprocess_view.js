@@ -41,6 +41,9 @@ export class PreprocessView {
 
   get state() { return this.canvas.dataset.state; }
 
+  /** A drawing is being shown (or waits for the server's grid to be shown). */
+  get active() { return this.job !== null; }
+
   /**
    * Show how this drawing becomes the input. `strokes` (pad fractions) or `image` (784 values);
    * `raw`: without pre-processing. The server's grid comes later (see `seen`).
@@ -52,7 +55,8 @@ export class PreprocessView {
     else if (mode === 'raw') job.sent = image || strokesAsDrawn(strokes, { pen: PAD_PEN * SIDE });
     else job.sent = image;
     this.job = job;
-    this.canvas.hidden = false;
+    // Reduced motion: nothing in between, the end state as soon as the server's grid is here.
+    this.canvas.hidden = reducedMotion.matches;
     this.#step();
   }
 
@@ -98,6 +102,10 @@ export class PreprocessView {
     this.raf = 0;
     const job = this.job;
     if (!job) return;
+    if (reducedMotion.matches) {
+      if (!job.seen) return; // seen() calls back
+      this.canvas.hidden = false;
+    }
     const line = TIMELINES[job.mode];
     const end = line[line.length - 1][1];
     let now = reducedMotion.matches ? Infinity : performance.now() - job.t0;
