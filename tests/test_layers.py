@@ -1,9 +1,9 @@
-"""mlp/ is the network: none of its modules imports the web layer (web/, app.py) or a web framework."""
+"""mlp/ is the network: none of its modules imports the web layer (web/, app.py), a web framework or the test tools."""
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB = ("web", "app", "flask", "werkzeug", "jinja2", "gunicorn")
+WEB = ("web", "app", "flask", "werkzeug", "jinja2", "gunicorn", "tools", "deploy")  # the web layer, its servers, test tools
 
 
 def imported_modules(path: Path):
