@@ -17,11 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-from tools.server import free_port  # noqa: E402  (re-exported: tests and benchmarks import it from here too)
+from tools.server import free_port  # re-exported: tests and benchmarks import it from here too
 
+ROOT = Path(__file__).resolve().parent.parent
 SERVE = ROOT / "deploy" / "serve"
 
 
