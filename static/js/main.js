@@ -239,9 +239,7 @@ pixelLayer.addEventListener('keydown', (e) => {
     : e.key === 'ArrowUp' ? (r > 0 ? i - GRID_SIDE : i) : (r < GRID_SIDE - 1 ? i + GRID_SIDE : i);
   showPixel(to);
 });
-document.addEventListener('pointerdown', (e) => {
-  if (pixelCursor !== null && !pixelLayer.contains(e.target)) showPixel(null); // a click elsewhere lets go
-});
+pixelLayer.addEventListener('blur', () => showPixel(null)); // Tab or a click elsewhere lets go
 
 const live = new LivePredictor({
   snapshot: currentGrid,
