@@ -2,7 +2,7 @@
 
 The network reads MNIST's digits, so the page, the normalization, the pen
 strokes and the training data all share these numbers. The page gets them from
-the server (templates/index.html renders ``FACTS`` as JSON in #digit-facts);
+the server (templates/index.html renders ``FACTS`` as JSON in <meta name="digit-facts">);
 tests/e2e/test_e2e_digit_facts.py fails when the browser's modules disagree.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The digit's facts are stated once (mlp/digit.py): every module uses those, and the page is told them."""
 import ast
+import html.parser
 import json
-import re
 from pathlib import Path
 
 from mlp import augment, digit, explain, mnist, network, penstyle, preprocess, strokes
@@ -40,8 +40,18 @@ def test_no_other_python_module_states_them():
     assert not stated, f"the digit's facts live in mlp/digit.py only: {stated}"
 
 
+class _Facts(html.parser.HTMLParser):
+    """The content of <meta name="digit-facts">, as a browser reads it (entities decoded)."""
+    found = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and attrs.get("name") == "digit-facts":
+            self.found = attrs.get("content")
+
+
 def test_the_page_is_told_the_facts(client):
-    html = client.get("/").get_data(as_text=True)
-    found = re.search(r'<script type="application/json" id="digit-facts">(.*?)</script>', html, re.S)
-    assert found, "the page has no #digit-facts"
-    assert json.loads(found.group(1)) == digit.FACTS
+    parser = _Facts()
+    parser.feed(client.get("/").get_data(as_text=True))
+    assert parser.found, "the page has no <meta name=digit-facts>"
+    assert json.loads(parser.found) == digit.FACTS

@@ -1,7 +1,8 @@
-"""The browser's modules agree with the server on the digit's facts (mlp/digit.py, rendered in #digit-facts).
+"""The browser's modules agree with the server on the digit's facts (mlp/digit.py, rendered in
+<meta name="digit-facts">).
 
 The page's JS still holds its own copies of these numbers (grid.js, sharelink.js, pad.js); until it reads
-#digit-facts itself, this test is what keeps the two sides equal.
+the meta itself, this test is what keeps the two sides equal.
 """
 import json
 import re
@@ -15,7 +16,7 @@ READ_JS = """async () => {
   const grid = await import('/static/js/grid.js');
   const link = await import('/static/js/sharelink.js');
   return {
-    facts: JSON.parse(document.getElementById('digit-facts').textContent),
+    facts: JSON.parse(document.querySelector('meta[name="digit-facts"]').content),
     js: { SIDE: grid.SIDE, BOX: grid.BOX, CENTRE: grid.CENTRE, SUPERSAMPLE: grid.SUPERSAMPLE, PEN: grid.PEN,
           N_PIXELS: link.N_PIXELS },
   };
