@@ -94,4 +94,4 @@ def render(strokes, pen=PEN, min_extent=MIN_EXTENT):
     # Area-average each k x k block, in float32 as grid.js sums them.
     grid = big.reshape(SIDE, k, SIDE, k).sum(axis=(1, 3)) * np.float32(1 / (k * k * 255))
     grid = centre_by_mass(grid)
-    return _js_round(np.clip(grid, 0, 1) * 255).reshape(-1) / 255
+    return np.round(np.clip(grid, 0, 1).astype(np.float64) * 255).reshape(-1) / 255  # halves to even, as grid.js does

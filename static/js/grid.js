@@ -3,14 +3,11 @@
 // middle. Working from vectors (not from the pad's pixels) means a small drawing
 // is scaled up before it is rasterized, so it keeps its detail.
 
-export const SIDE = 28;      // the grid is SIDE x SIDE
-export const BOX = 20;       // MNIST fits each digit's ink box into 20x20
-export const CENTRE = 14.0;  // MNIST's mean centre of mass, in pixel indices (row, col)
-export const SUPERSAMPLE = 10; // render at 10x, then area-average each 10x10 block
-// Pen width in grid pixels. MNIST's upright 1s are 2.2-2.6 px wide per row, and
-// at 2.4 our digits match MNIST's ink per digit (0.97 of the class mean), its
-// share of saturated pixels (53% vs 51% of ink above 0.9) and of soft edges (25% vs 24%).
-export const PEN = 2.4;
+import { SIDE, BOX, CENTRE, SUPERSAMPLE, PEN, MIN_EXTENT, GREY_LEVELS, toLevels } from './digit.js';
+
+// The digit's facts (side 28, box 20, centre 14, pen 2.4 grid pixels, supersampling 10) are the
+// server's (mlp/digit.py, via digit.js); re-exported here for the modules that draw grids.
+export { SIDE, BOX, CENTRE, SUPERSAMPLE, PEN };
 
 let scratch = null; // one offscreen canvas, reused: making one per frame is wasteful
 
@@ -43,7 +40,7 @@ export function bounds(strokes) {
  * `strokes` is a list of point lists {x, y} in any unit (y down). Points closer
  * together than `minExtent` count as a single dot (nothing to scale up).
  */
-export function strokesToGrid(strokes, { pen = PEN, minExtent = 1e-6 } = {}) {
+export function strokesToGrid(strokes, { pen = PEN, minExtent = MIN_EXTENT } = {}) {
   const grid = new Float32Array(SIDE * SIDE);
   const box = bounds(strokes);
   if (!box) return quantize(grid);
@@ -122,9 +119,9 @@ export function centreByMass(grid) {
   return out;
 }
 
-/** Each value to exactly k/255 (as a double, not float32), as an 8-bit image would hold it. */
+/** Each value to exactly k/255 (as a double, not float32), as an 8-bit image would hold it (digit.js's rounding). */
 export function quantize(grid) {
-  return Array.from(grid, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255);
+  return Array.from(toLevels(grid), (k) => k / GREY_LEVELS);
 }
 
 /**

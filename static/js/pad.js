@@ -5,10 +5,10 @@
 // pad shows that grid as it is (784 square pixels), and the first new stroke starts afresh.
 
 import { onPixelRatioChange } from './canvas.js';
+import { SIDE as GRID_SIDE } from './digit.js'; // a shared drawing is the network's 28x28 input
 
 export const PEN = 0.05;  // pen width on the pad, as a fraction of its side
 const MIN_STEP = 0.002;   // ignore moves shorter than this: they add points, not shape
-const GRID_SIDE = 28;     // a shared drawing is the network's 28x28 input
 const CELL_LINES = 'rgba(140, 170, 220, 0.16)'; // its pixels' edges, as on the network's input grid
 
 export class Pad extends EventTarget {

@@ -6,7 +6,7 @@
 // drawing, so a reload shows one's own drawing as one's own. Everything from a link is decoded
 // into numbers by sharelink.js; no link text is ever put into the page as HTML.
 
-import { encode, decode, LinkError } from './sharelink.js';
+import { encode, decode, LinkError, REASONS } from './sharelink.js';
 import { t } from './i18n.js';
 
 const PARAM = 'd';
@@ -20,26 +20,9 @@ function rememberOwn(code) {
   try { window.sessionStorage.setItem(OWN, code); } catch { /* then a reload calls it shared: harmless */ }
 }
 
-// What is wrong with a bad link, as a catalog key. The codec's messages stay
-// English (they match the server's byte for byte); the page says them in its language.
-const REASONS = [
-  [/holds no drawing/, 'link.reason.empty'],
-  [/too long \((\d+) characters\)/, 'link.reason.tooLong'],
-  [/characters a drawing link never has/, 'link.reason.characters'],
-  [/format version/, 'link.reason.version'],
-  [/more than 28x28/, 'link.reason.tooMany'],
-  [/checksum/, 'link.reason.checksum'],
-  [/cut short|damaged/, 'link.reason.damaged'],
-];
-
-/** The catalog key and its parameters for a LinkError's message. */
-export function reasonKey(message) {
-  for (const [pattern, key] of REASONS) {
-    const m = pattern.exec(message);
-    if (m) return { key, params: { n: m[1] } };
-  }
-  return { key: 'link.reason.other', params: {} };
-}
+// What is wrong with a bad link, as a catalog key: the codec's reason code (the server's too).
+// Its English message is for programs and logs; the page says the reason in its language.
+const reasonKey = (err) => (REASONS.includes(err.reason) ? `link.reason.${err.reason}` : 'link.reason.other');
 
 /** The address for `grid` (784 values): the current one with ?d= set, or without it for an empty drawing. */
 export function addressFor(grid, href = window.location.href) {
@@ -96,8 +79,8 @@ export class Share {
       return values;
     } catch (err) {
       if (!(err instanceof LinkError)) throw err;
-      const { key, params: args } = reasonKey(err.message);
-      this.#note('bad', () => [t('link.bad.title'), `${t(key, args)} ${t('link.bad.restart')}`]);
+      const key = reasonKey(err);
+      this.#note('bad', () => [t('link.bad.title'), `${t(key, err.params)} ${t('link.bad.restart')}`]);
       this.#replaceAddress(addressFor(null));
       return null;
     }

@@ -1,27 +1,39 @@
-// The drawing in a share link, in the browser: the same codec as mlp/sharelink.py,
+// The drawing in a share link, in the browser: the same codec as web/sharelink.py,
 // byte for byte (the tests compare the two), with the same checks and messages.
 //
 // Format version 1: "1" + base64url(payload), no padding, where payload is the
 // 28x28 grid row by row as bytes (a pixel 1..255 is one byte; a run of 1..255
 // background pixels is the two bytes 0x00, length), then the CRC-32 of the 784
-// pixel bytes, big-endian. See mlp/sharelink.py for the reasons.
+// pixel bytes, big-endian. See web/sharelink.py for the reasons.
 //
 // Nothing here touches the page: decode() only ever returns numbers or throws
-// a LinkError whose message is our own text (safe to show with textContent).
+// a LinkError whose message is our own text (safe to show with textContent) and whose
+// reason is one of REASONS, the same code web/sharelink.py gives (the page names it in its language).
 
+import { N_PIXELS, toLevels } from './digit.js';
+
+export { N_PIXELS };
 export const VERSION = '1';
-export const N_PIXELS = 784;
 export const MAX_LENGTH = 4096; // the longest possible v1 link is ~2,100 characters
 
 const ALPHABET = /^[A-Za-z0-9_-]*$/;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64_VALUE = new Map([...B64].map((ch, i) => [ch, i]));
 
-/** A share link that cannot be opened; `message` says why, for people. */
+// Why a link cannot be opened, as a code (web/sharelink.py's REASONS; static/i18n's link.reason.<code>).
+export const REASONS = Object.freeze(['empty', 'tooLong', 'characters', 'version', 'damaged', 'tooMany', 'checksum']);
+
+/**
+ * A share link that cannot be opened; `message` says why, for people; `reason` is one of REASONS;
+ * `params` the numbers the page's words for it need (tooLong: {n}, the link's length).
+ */
 export class LinkError extends Error {
-  constructor(message) {
+  constructor(reason, message, params = {}) {
+    if (!REASONS.includes(reason)) throw new RangeError(`unknown link error reason ${reason}`);
     super(message);
     this.name = 'LinkError';
+    this.reason = reason;
+    this.params = params;
   }
 }
 
@@ -84,21 +96,8 @@ function fromBase64url(text) {
 
 // ---- the codec ----
 
-// numpy's round: halves go to the even neighbour (Math.round would send 76.5 to 77, numpy to 76).
-function roundHalfEven(x) {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** Values in [0, 1] to the bytes 0..255 the page and the links use (as mlp.sharelink.quantize). */
-export function quantize(values) {
-  const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = Number(values[i]);
-    out[i] = roundHalfEven(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * 255);
-  }
-  return out;
-}
+/** Values in [0, 1] to the bytes 0..255 the page and the links use (as web.sharelink.quantize): digit.js's rounding. */
+export const quantize = toLevels;
 
 /** 784 values in [0, 1] (k/255, row by row) -> the link code, e.g. "1AGQA...". */
 export function encode(values) {
@@ -129,18 +128,18 @@ export function encode(values) {
 
 /** The 784 pixel bytes (0..255) of a link code, or a LinkError saying what is wrong. */
 export function decodeLevels(code) {
-  if (typeof code !== 'string' || !code) throw new LinkError('the link holds no drawing');
+  if (typeof code !== 'string' || !code) throw new LinkError('empty', 'the link holds no drawing');
   if (code.length > MAX_LENGTH) {
     const characters = [...code].length; // as Python counts them (an emoji is one, not two)
-    if (characters > MAX_LENGTH) throw new LinkError(`the link is too long (${characters} characters) to be a drawing`);
+    if (characters > MAX_LENGTH) throw new LinkError('tooLong', `the link is too long (${characters} characters) to be a drawing`, { n: characters });
   }
-  if (!ALPHABET.test(code)) throw new LinkError('the link has characters a drawing link never has');
+  if (!ALPHABET.test(code)) throw new LinkError('characters', 'the link has characters a drawing link never has');
   if (code[0] !== VERSION) {
-    throw new LinkError(`the link's format version '${code[0]}' is unknown to this version of the app`);
+    throw new LinkError('version', `the link's format version '${code[0]}' is unknown to this version of the app`);
   }
   const raw = fromBase64url(code.slice(1));
-  if (raw === null) throw new LinkError('the link is cut short or damaged (not valid base64)');
-  if (raw.length < 4) throw new LinkError('the link is cut short');
+  if (raw === null) throw new LinkError('damaged', 'the link is cut short or damaged (not valid base64)');
+  if (raw.length < 4) throw new LinkError('damaged', 'the link is cut short');
   const end = raw.length - 4;
   const checksum = ((raw[end] << 24) | (raw[end + 1] << 16) | (raw[end + 2] << 8) | raw[end + 3]) >>> 0;
   const levels = new Uint8Array(N_PIXELS);
@@ -149,7 +148,7 @@ export function decodeLevels(code) {
   while (i < end) {
     if (raw[i] === 0) {
       if (i + 1 >= end || raw[i + 1] === 0) {
-        throw new LinkError('the link is cut short or damaged (broken run of background)');
+        throw new LinkError('damaged', 'the link is cut short or damaged (broken run of background)');
       }
       n += raw[i + 1]; // the run's zeros: the array already holds them
       i += 2;
@@ -158,11 +157,11 @@ export function decodeLevels(code) {
       n += 1;
       i += 1;
     }
-    if (n > N_PIXELS) throw new LinkError('the link holds more than 28x28 pixels');
+    if (n > N_PIXELS) throw new LinkError('tooMany', 'the link holds more than 28x28 pixels');
   }
-  if (n !== N_PIXELS) throw new LinkError(`the link is cut short or damaged (${n} of ${N_PIXELS} pixels)`);
+  if (n !== N_PIXELS) throw new LinkError('damaged', `the link is cut short or damaged (${n} of ${N_PIXELS} pixels)`);
   if (crc32(levels) !== checksum) {
-    throw new LinkError('the link was changed or damaged (its checksum does not match)');
+    throw new LinkError('checksum', 'the link was changed or damaged (its checksum does not match)');
   }
   return levels;
 }

@@ -1,40 +1,66 @@
-"""The browser's modules agree with the server on the digit's facts (mlp/digit.py, rendered in
-<meta name="digit-facts">).
+"""The browser takes the digit's facts from the server (mlp/digit.py, rendered in <meta name="digit-facts">):
+static/js/digit.js reads them, the other modules import them from it, and no module writes its own copy.
 
-The page's JS still holds its own copies of these numbers (grid.js, sharelink.js, pad.js); until it reads
-the meta itself, this test is what keeps the two sides equal.
+And the page rounds a value to a grey level as NumPy does (halves to the even neighbour): one JS function.
 """
 import json
 import re
 from pathlib import Path
 
+import numpy as np
+
 from mlp import digit
+from mlp.preprocess import to_bytes
 
 JS = Path(__file__).resolve().parents[2] / "static" / "js"
 
 READ_JS = """async () => {
+  const facts = await import('/static/js/digit.js');
   const grid = await import('/static/js/grid.js');
   const link = await import('/static/js/sharelink.js');
   return {
-    facts: JSON.parse(document.querySelector('meta[name="digit-facts"]').content),
-    js: { SIDE: grid.SIDE, BOX: grid.BOX, CENTRE: grid.CENTRE, SUPERSAMPLE: grid.SUPERSAMPLE, PEN: grid.PEN,
-          N_PIXELS: link.N_PIXELS },
+    meta: JSON.parse(document.querySelector('meta[name="digit-facts"]').content),
+    digit: { ...facts.FACTS },
+    grid: { SIDE: grid.SIDE, BOX: grid.BOX, CENTRE: grid.CENTRE, SUPERSAMPLE: grid.SUPERSAMPLE, PEN: grid.PEN },
+    link: { N_PIXELS: link.N_PIXELS },
+    sameQuantize: link.quantize === facts.toLevels,
   };
 }"""
 
+ROUND_JS = """async (values) => {
+  const grid = await import('/static/js/grid.js');
+  const facts = await import('/static/js/digit.js');
+  return { levels: Array.from(facts.toLevels(values)), grid: grid.quantize(values) };
+}"""
 
-def _constant(path, pattern):
-    """A number written in a JS file that does not export it (read from the file the browser loads)."""
-    found = re.search(pattern, (JS / path).read_text(encoding="utf-8"))
-    assert found, f"{path}: {pattern} not found"
-    return float(found.group(1))
+# A digit's fact written as a JS literal: `const SIDE = 28`, `= 2.4;`, `minExtent = 1e-6`...
+COPIES = [r"\b(?:const|let)\s+(?:GRID_)?(?:SIDE|BOX|CENTRE|PEN|SUPERSAMPLE|N_PIXELS|MIN_EXTENT)\s*=\s*[\d.]",
+          r"minExtent\s*=\s*[\d.]"]
 
 
 def test_the_page_modules_hold_the_servers_facts(page):
     got = page.evaluate(READ_JS)
-    assert got["facts"] == json.loads(json.dumps(digit.FACTS)), "the page was told other facts than mlp/digit.py"
-    for name, value in got["js"].items():
-        assert value == got["facts"][name], f"static/js says {name} = {value}, the server {got['facts'][name]}"
-    # Not exported, so read from the source: the pad's grid side and grid.js's default minExtent.
-    assert _constant("pad.js", r"const GRID_SIDE = ([\d.]+);") == digit.SIDE
-    assert _constant("grid.js", r"minExtent = ([\d.e-]+)") == digit.MIN_EXTENT
+    expected = json.loads(json.dumps(digit.FACTS))
+    assert got["meta"] == expected, "the page was told other facts than mlp/digit.py"
+    assert got["digit"] == expected, "digit.js holds other facts than the page was told"
+    for module in ("grid", "link"):
+        for name, value in got[module].items():
+            assert value == expected[name], f"{module}: {name} = {value}, the server says {expected[name]}"
+    assert got["sameQuantize"], "sharelink.js's quantize is digit.js's"
+
+
+def test_no_module_keeps_its_own_copy_of_a_fact():
+    for path in sorted(JS.rglob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in COPIES:
+            found = re.search(pattern, text)
+            assert not found, f"{path.relative_to(JS)} writes a digit fact itself: {found.group(0)!r}"
+
+
+def test_the_page_rounds_grey_levels_as_numpy(page):
+    # Ties (k + 0.5) / 255 go to the even neighbour, as NumPy's round does; out-of-range values are clipped.
+    values = [(k + 0.5) / 255 for k in range(255)] + [-0.2, 0.0, 1.0, 1.7, 0.3, 0.77]
+    got = page.evaluate(ROUND_JS, values)
+    expected = to_bytes(np.asarray(values)).tolist()
+    assert got["levels"] == expected
+    assert got["grid"] == [k / 255 for k in expected], "grid.js's quantize is the same rounding, as k/255"

@@ -32,7 +32,7 @@ CODEC_JS = """async ({ grids, codes, junk, crcInputs }) => {
   const m = await import('/static/js/sharelink.js');
   const attempt = (code) => {
     try { return { levels: Array.from(m.decodeLevels(code)) }; }
-    catch (e) { return e instanceof m.LinkError ? { error: e.message } : { other: String(e) }; }
+    catch (e) { return e instanceof m.LinkError ? { error: e.message, reason: e.reason } : { other: String(e) }; }
   };
   return {
     encoded: grids.map((g) => m.encode(g)),
@@ -131,7 +131,7 @@ def test_js_codec_agrees_with_python_byte_for_byte(page, mnist_test):
         try:
             expected = sharelink.quantize(sharelink.decode(code)).tolist()
         except sharelink.LinkError as exc:
-            assert got == {"error": str(exc)}, code[:60]
+            assert got == {"error": str(exc), "reason": exc.reason}, code[:60]  # the same words and reason code
         else:
             assert got == {"levels": expected}, code[:60]
     assert out["crcs"] == [zlib.crc32(bytes(b)) for b in crc_inputs]

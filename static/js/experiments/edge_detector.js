@@ -13,8 +13,8 @@ import { HILITE } from '../colors.js';
 import { num, signed } from '../format.js';
 import { t } from '../i18n.js';
 import { SidePanel } from '../side_panel.js';
+import { SIDE } from '../digit.js';
 
-const SIDE = 28;
 // The video's edge detector: a bar of positive weights with a ring of negative ones.
 // Rows 7-9, columns 8-19: a quarter of the way down the pad, across its middle (it is
 // also where a 7's top stroke lands once fitted to MNIST's 20x20 box and centred).
