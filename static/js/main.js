@@ -18,6 +18,7 @@ import { Share } from './share.js';
 import { Announcer } from './a11y/announce.js';
 import { NoiseNote, randomPixels } from './experiments/noise.js';
 import { EdgeDetector } from './experiments/edge_detector.js';
+import { OwnHand } from './own_hand/panel.js';
 
 await initLanguage();
 
@@ -32,6 +33,7 @@ const clearBtn = $('[data-testid="clear"]');
 const shareBtn = $('[data-testid="share"]');
 const noiseBtn = $('[data-testid="noise"]');
 const edgeBtn = $('[data-testid="edge-open"]');
+const ownBtn = $('[data-testid="own-hand-open"]');
 const hint = $('[data-testid="hint"]');
 const status = $('[data-testid="status"]');
 const inputGrid = $('[data-testid="input-grid"]');
@@ -71,8 +73,8 @@ const noiseNote = new NoiseNote($('[data-testid="noise-note"]'));
 let noiseImage = null; // the pad's grid when it is the noise the button made
 const showingNoise = () => noiseImage !== null && pad.image === noiseImage && !pad.strokes.length;
 
-// One side panel at a time: the neuron inspector or the edge detector.
-const syncPanels = () => layout.classList.toggle('inspecting', inspector.isOpen || edge.isOpen);
+// One side panel at a time: the neuron inspector, the edge detector or the test on your own hand.
+const syncPanels = () => layout.classList.toggle('inspecting', inspector.isOpen || edge.isOpen || ownHand.isOpen);
 
 /**
  * On a phone a side panel is a sheet over the lower part of the screen: scroll the page
@@ -91,6 +93,7 @@ const view = new NetworkView(netCanvas, $('[data-testid="neurons"]'), {
   sizes: SIZES,
   onSelect: (sel, button, { keyboard }) => {
     edge.close({ restoreFocus: false });
+    ownHand.close({ restoreFocus: false });
     // From the keyboard, the focus goes into the panel; closing it brings it back to the neuron.
     inspector.open(sel, button, { focus: keyboard });
     view.select(sel);
@@ -120,6 +123,7 @@ const edge = new EdgeDetector($('[data-testid="edge-detector"]'), {
 edgeBtn.addEventListener('click', () => {
   if (edge.isOpen) { edge.close(); return; }
   inspector.close({ restoreFocus: false });
+  ownHand.close({ restoreFocus: false });
   edge.setInput(asDrawnGrid());
   edge.open(edgeBtn);
 });
@@ -259,12 +263,35 @@ const live = new LivePredictor({
     if (showingNoise()) noiseNote.update(reply);
     announce(reply);
     if (flowPending && version === live.version && !pad.drawing) flowWhenAnswered();
+    ownHand.update();
   },
   onState: (state, err) => {
     document.body.dataset.live = state;
     if (state === 'idle') announcer.rest();
     setStatus(state === 'error' ? () => t('status.unreachable', { error: err.message }) : () => '');
   },
+});
+
+// Test it on your own hand (own_hand/): the learner labels the drawing whose answer is on screen,
+// once the pen is up; the labels stay in this browser.
+const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
+  font: FONT,
+  current: () => {
+    const reply = currentReply();
+    return reply && !reply.empty && !pad.isEmpty && !pad.drawing ? reply : null;
+  },
+  onOpen: () => {
+    ownBtn.setAttribute('aria-expanded', 'true');
+    syncPanels();
+    if (PHONE.matches) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
+  },
+  onClose: () => { ownBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+});
+ownBtn.addEventListener('click', () => {
+  if (ownHand.isOpen) { ownHand.close(); return; }
+  inspector.close({ restoreFocus: false });
+  edge.close({ restoreFocus: false });
+  ownHand.open(ownBtn);
 });
 
 function syncControls() {
@@ -285,12 +312,14 @@ pad.addEventListener('change', (e) => {
   if (!showingNoise()) noiseNote.hide();
   else if (kind === 'noise' || !noiseNote.isShown) noiseNote.show(); // Undo can bring the noise back
   live.changed({ reset });
+  ownHand.update(); // the answer on screen is no longer this drawing's
   // Mid-stroke the address bar waits for the pen to lift: one replaceState per stroke, not per move.
   share.changed({ settled: kind !== 'ink' && kind !== 'fresh', loaded: kind === 'load' });
 });
 pad.addEventListener('strokeend', () => {
   share.sync();
   announcer.rest(); // the pen is up: the answer may be spoken
+  ownHand.update();
   showPreprocessing();
   flowWhenAnswered();
 });
@@ -329,6 +358,7 @@ onLanguageChange(() => {
   edge.refresh();
   share.relabel();
   noiseNote.relabel();
+  ownHand.relabel();
   prep.relabel();
   if (pixelCursor !== null) showPixel(pixelCursor);
   announcer.reset();
