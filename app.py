@@ -22,14 +22,15 @@ import numpy as np
 from flask import Flask, jsonify, make_response, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from mlp import weights_io
+from mlp import registry, weights_io
 from mlp.digit import FACTS as DIGIT_FACTS
 from web import preview, public_url, sharelink, startup
 from web.body import read_body
-from web.inputs import InputError, parse_json, pixels_from_request, preprocess_from_request, sent_as_bytes
+from web.inputs import (InputError, network_from_request, parse_json, pixels_from_request, preprocess_from_request,
+                        sent_as_bytes, silenced_from_request, snapshot_from_request)
 from web.language import LANGUAGES, load_catalogs, page_language, translate
 from web.network_json import network_payload
-from web.reply import infer
+from web.reply import explanation, infer
 from web.security import SECURITY_HEADERS
 
 MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
@@ -38,7 +39,9 @@ MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out lo
 def create_app(config=None):
     app = Flask(__name__)
     app.config.update(
-        WEIGHTS=os.environ.get("MLP_WEIGHTS", str(weights_io.DEFAULT_WEIGHTS)),
+        # MLP_WEIGHTS serves that one network alone; without it, every network of NETWORKS (the list).
+        WEIGHTS=os.environ.get("MLP_WEIGHTS"),
+        NETWORKS=os.environ.get("MLP_NETWORKS", str(registry.MANIFEST)),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         # Static files are cached for 10 minutes, then revalidated by ETag (a cheap 304):
         # ES modules import each other by plain URL, so a long cache could mix versions.
@@ -50,9 +53,28 @@ def create_app(config=None):
     app.config["PUBLIC_URL"] = public_url.parse_public_url(app.config["PUBLIC_URL"])
     app.config["TRUSTED_HOSTS"] = public_url.parse_trusted_hosts(app.config["TRUSTED_HOSTS"])
     app.json.sort_keys = False  # replies keep their documented order, and skip a sort per request
-    network = weights_io.load(app.config["WEIGHTS"])  # fails loudly at start-up, not per request
-    network_json = network_payload(network)
-    network_etag = hashlib.sha256(repr(network_json).encode()).hexdigest()[:16]
+    # Every network is loaded and checked once, at start-up: a bad file stops the server, not a request.
+    entries = registry.load(app.config["NETWORKS"], only=app.config["WEIGHTS"])
+    by_id = {e.id: e for e in entries}
+    network = entries[0].network  # the default: the page, links and previews without a network id
+    app.config["WEIGHTS"] = str(entries[0].path)  # which file that is, for whoever asks
+    payloads = {}  # (id, snapshot or None) -> (JSON, ETag), made when first asked for
+
+    def payload_of(entry, snapshot=None):
+        key = (entry.id, snapshot)
+        if key not in payloads:
+            net = entry.network if snapshot is None else entry.snapshots[snapshot]["network"]
+            body = network_payload(net)
+            payloads[key] = (body, hashlib.sha256(repr(body).encode()).hexdigest()[:16])
+        return payloads[key]
+
+    payload_of(entries[0])
+
+    def chosen(payload):
+        """The network a request names (default: the first), and the one to run: it or its snapshot."""
+        entry = by_id[network_from_request(payload, list(by_id)) or entries[0].id]
+        k = snapshot_from_request(payload.get("snapshot"), len(entry.snapshots))
+        return entry, (entry.network if k is None else entry.snapshots[k]["network"])
     catalogs = load_catalogs()
     previews = preview.PreviewCache(network)
 
@@ -105,11 +127,43 @@ def create_app(config=None):
         payload = parse_json(read_body(request, MAX_BODY_BYTES))
         pixels = pixels_from_request(payload)
         preprocess = preprocess_from_request(payload)  # false: the grid as sent (the page's "without" switch)
+        entry, net = chosen(payload)
+        silenced = silenced_from_request(payload, net)
         # Answered in the form it was asked: numbers, or (pixels as base64 bytes) compact.
-        return jsonify(infer(network, pixels, compact=sent_as_bytes(payload), preprocess=preprocess))
+        reply = infer(net, pixels, compact=sent_as_bytes(payload), preprocess=preprocess, silenced=silenced)
+        return jsonify({**reply, "network": entry.id})
+
+    @app.post("/api/explain")
+    def explain_route():
+        if request.mimetype != "application/json":
+            return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
+        payload = parse_json(read_body(request, MAX_BODY_BYTES))
+        pixels = pixels_from_request(payload)
+        entry, net = chosen(payload)
+        silenced = silenced_from_request(payload, net)
+        return jsonify({"network": entry.id, **explanation(net, pixels, preprocess_from_request(payload), silenced)})
+
+    @app.get("/api/networks")
+    def networks_route():
+        return jsonify([{
+            "id": e.id, "name": e.name, "sizes": list(e.network.sizes), "n_params": e.network.n_params,
+            "test_accuracy": e.network.meta.get("test_accuracy"),
+            "held_out_writers_accuracy": e.network.meta.get("held_out_writers_accuracy"),
+            "default": e is entries[0], "snapshots": len(e.snapshots),
+        } for e in entries])
+
+    @app.get("/api/snapshots")
+    def snapshots_route():
+        entry, _ = chosen({k: v for k, v in request.args.items() if k == "network"})
+        return jsonify(network=entry.id, snapshots=[
+            {"index": k, "step": s["step"], "epoch": round(s["epoch"], 4), "test_accuracy": s["test_accuracy"]}
+            for k, s in enumerate(entry.snapshots)])
 
     @app.get("/api/network")
     def network_route():
+        entry, _ = chosen({k: v for k, v in request.args.items() if k in ("network", "snapshot")})
+        k = snapshot_from_request(request.args.get("snapshot"), len(entry.snapshots))
+        network_json, network_etag = payload_of(entry, k)
         response = jsonify(network_json)
         response.set_etag(network_etag)
         response.cache_control.public = True
@@ -161,7 +215,7 @@ def create_app_or_exit(config=None):
     """
     try:
         return create_app(config)
-    except (weights_io.WeightsFileError, startup.StartupError) as exc:
+    except (weights_io.WeightsFileError, registry.RegistryError, startup.StartupError) as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         sys.exit(1)
 

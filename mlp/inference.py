@@ -24,15 +24,16 @@ class Reading:
     prediction: int | None      # the brightest output; None for an empty drawing
 
 
-def read(network: Network, pixels, preprocess: bool = True) -> Reading:
+def read(network: Network, pixels, preprocess: bool = True, silenced=None) -> Reading:
     """Normalize the drawing as MNIST was (8-bit, k/255), run it, and keep every layer.
 
     ``preprocess=False`` skips the normalization: the network is given the grid as it
-    came (still 8-bit), so one can see what the step is for.
+    came (still 8-bit), so one can see what the step is for. ``silenced``: hidden
+    neurons held at 0, [(layer, index), ...] (see Network.forward).
     """
     grey = to_bytes(normalize(pixels) if preprocess else pixels)
     x = grey.astype(np.float32) / np.float32(255)
-    activations, sums = network.forward(x, with_sums=True)
+    activations, sums = network.forward(x, with_sums=True, silenced=silenced)
     empty = not bool((x > INK).any())
     return Reading(grey=grey, activations=activations, weighted_sums=sums, probabilities=softmax(sums[-1]),
                    empty=empty, prediction=None if empty else int(np.argmax(activations[-1])))

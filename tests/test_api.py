@@ -32,12 +32,13 @@ def test_reply_has_every_layer(client, mnist_test):
     assert reply["empty"] is False
 
 
-def test_mnist_digits_are_read_and_left_as_they_are(client, mnist_test):
+def test_mnist_digits_are_read_as_normalize_makes_them(client, mnist_test):
+    from mlp.preprocess import normalize, to_bytes
     images, labels = mnist_test
     for image in images[:20]:
         reply = predict(client, image)
-        # An MNIST digit is already normalized: the network sees it unchanged.
-        assert np.abs(np.array(reply["activations"][0]) - image).max() < 1e-4
+        # An MNIST digit is already boxed and centred; the network sees it with its slant taken out.
+        assert np.abs(np.array(reply["activations"][0]) - to_bytes(normalize(image)) / 255).max() < 1e-4
     correct = sum(predict(client, im)["prediction"] == lab for im, lab in zip(images[:200], labels[:200]))
     assert correct >= 185
 
@@ -70,7 +71,7 @@ def test_compact_form_gives_the_same_answer_as_numbers(client, app, mnist_test):
         response = client.post("/api/predict", json={"pixels": base64.b64encode(grey.tobytes()).decode()})
         assert response.status_code == 200, response.get_json()
         compact = response.get_json()
-        assert list(compact) == ["prediction", "empty", "activations", "weighted_sums", "probabilities"]
+        assert list(compact) == ["prediction", "empty", "activations", "weighted_sums", "probabilities", "network"]
         assert (compact["prediction"], compact["empty"]) == (numbers["prediction"], numbers["empty"])
         seen = np.frombuffer(base64.b64decode(compact["activations"][0], validate=True), dtype=np.uint8)
         assert seen.shape == (784,)

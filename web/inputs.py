@@ -104,3 +104,48 @@ def _pixels_from_base64(text: str) -> np.ndarray:
     if len(raw) != N_PIXELS:  # 1,048 characters can still pad to fewer bytes
         raise InputError(f"{what}, got {len(raw)} bytes")
     return np.frombuffer(raw, dtype=np.uint8).astype(np.float32) / np.float32(255)
+
+
+MAX_SILENCED = 4096  # more pairs than any network here has hidden neurons: refused before looking at them
+
+
+def network_from_request(payload, known_ids) -> str | None:
+    """The optional ``"network": ID`` (None: the default); an id not in ``known_ids`` is refused by name."""
+    if "network" not in payload:
+        return None
+    net_id = payload["network"]
+    if not isinstance(net_id, str) or net_id not in known_ids:
+        shown = json.dumps(net_id)[:40]
+        raise InputError(f"'network' must be one of {', '.join(known_ids)} (GET /api/networks lists them), got {shown}")
+    return net_id
+
+
+def silenced_from_request(payload, network) -> list:
+    """The optional ``"silenced": [[LAYER, INDEX], ...]``: hidden neurons held at 0 (layers from 1,
+    neurons from 0). A neuron the network does not have is refused by name."""
+    items = payload.get("silenced", [])
+    if not isinstance(items, list) or len(items) > MAX_SILENCED:
+        raise InputError(f"'silenced' must be a list of [layer, index] pairs (at most {MAX_SILENCED})")
+    pairs = []
+    for i, item in enumerate(items):
+        if not (isinstance(item, list) and len(item) == 2 and all(type(v) is int for v in item)):
+            raise InputError(f"silenced[{i}] must be a pair of whole numbers [layer, index], got {json.dumps(item)[:40]}")
+        pairs.append((item[0], item[1]))
+    try:
+        network.check_silenced(pairs)
+    except ValueError as exc:
+        raise InputError(f"'silenced': {exc}") from None
+    return sorted(set(pairs))
+
+
+def snapshot_from_request(value, count) -> int | None:
+    """An optional snapshot number (0 = the random start .. count - 1 = trained), from JSON or a query string."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) <= 4:
+        value = int(value)
+    if type(value) is not int or not 0 <= value < count:
+        raise InputError(f"'snapshot' must be a whole number from 0 to {count - 1}" if count
+                         else "this network has no snapshots")
+    return value
+

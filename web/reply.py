@@ -13,6 +13,7 @@ import base64
 
 import numpy as np
 
+from mlp.explain import explain
 from mlp.inference import read
 from mlp.network import Network
 
@@ -27,7 +28,7 @@ def _base64(array, dtype):
     return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
 
 
-def infer(network: Network, pixels, compact: bool = False, preprocess: bool = True) -> dict:
+def infer(network: Network, pixels, compact: bool = False, preprocess: bool = True, silenced=None) -> dict:
     """Normalize the drawing as MNIST was, run it, and report every layer.
 
     ``activations`` are the 784 inputs the network saw (after normalization,
@@ -35,8 +36,9 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
     ``weighted_sums`` the z = W a + b of each non-input layer; ``probabilities``
     the softmax of the output z. ``compact``: the arrays as base64 (see above).
     ``preprocess=False``: no normalization, the network is given the grid as sent.
+    ``silenced``: hidden neurons held at 0 (their activations are reported as 0).
     """
-    seen = read(network, pixels, preprocess=preprocess)
+    seen = read(network, pixels, preprocess=preprocess, silenced=silenced)
     reply = {"prediction": seen.prediction, "empty": seen.empty}
     if compact:
         reply["activations"] = [_base64(seen.grey, np.uint8)] + [_base64(a, "<f4") for a in seen.activations[1:]]
@@ -47,3 +49,19 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
         reply["weighted_sums"] = [_rounded(z) for z in seen.weighted_sums]
         reply["probabilities"] = _rounded(seen.probabilities)
     return reply
+
+
+def explanation(network: Network, pixels, preprocess: bool = True, silenced=None) -> dict:
+    """The /api/explain reply: why the network answered what it did (mlp.explain), on the input it saw."""
+    seen = read(network, pixels, preprocess=preprocess, silenced=silenced)
+    why = explain(network, seen.activations[0], silenced=silenced)
+    return {
+        "prediction": seen.prediction, "empty": seen.empty,
+        "digits": [why["winner"], why["runner_up"]],
+        "maps": [_rounded(m) for m in why["maps"]],
+        "add_ink": {"pixel": why["add_ink"]["pixel"], "region": list(why["add_ink"]["region"]),
+                    "towards": why["add_ink"]["towards"]},
+        "remove_ink": {"pixel": why["remove_ink"]["pixel"], "region": list(why["remove_ink"]["region"]),
+                       "from": why["remove_ink"]["from"]},
+    }
+
