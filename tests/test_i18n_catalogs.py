@@ -22,7 +22,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 # What may stay in Latin letters in the Chinese catalog: a proper name or two, the
 # function's own name as the video's subtitles keep it, and the equations' letters.
-ALLOWED_LATIN = re.compile(r"Sigmoid|MNIST|3Blue1Brown|\b[zwab]\b")
+ALLOWED_LATIN = re.compile(r"Sigmoid|MNIST|3Blue1Brown|\b[zwab]\b|\b(?:CSV|PNG)\b")  # and file formats' names
 NAMES_OF_LANGUAGES = "language."  # each language is named in itself ("English" in both catalogs)
 
 

@@ -276,6 +276,7 @@ const live = new LivePredictor({
 // once the pen is up; the labels stay in this browser.
 const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
   font: FONT,
+  next: () => pad.clear(),
   current: () => {
     const reply = currentReply();
     return reply && !reply.empty && !pad.isEmpty && !pad.drawing ? reply : null;

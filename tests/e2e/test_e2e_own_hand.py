@@ -44,7 +44,10 @@ def open_panel(page, keyboard=False):
 
 def draw_and_read(page, digit):
     """Clear the pad, draw `digit` with the mouse; the network's answer, its input grid and output %s."""
-    if page.get_by_test_id("clear").is_enabled():
+    if page.get_by_test_id("own-hand-next").is_visible():  # the panel's own "Clear the pad"
+        page.get_by_test_id("own-hand-next").click()
+        expect(page.get_by_test_id("own-hand-hint")).to_have_text(re.compile("Draw a digit|在畫板上"))
+    elif page.get_by_test_id("clear").is_enabled():
         page.get_by_test_id("clear").click()
     draw(page, DIGITS[digit])
     read = int(answer(page))

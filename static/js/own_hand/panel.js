@@ -18,11 +18,13 @@ export class OwnHand {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
    * @param {object} options  current(): the reply on screen for the drawing on the pad (or null),
-   *                          font (for the PNG sheet's labels), onOpen, onClose
+   *                          next(): clear the pad for the next drawing, font (for the PNG sheet's
+   *                          labels), onOpen, onClose
    */
-  constructor(root, { current, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
+  constructor(root, { current, next, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
     this.root = root;
     this.current = current;
+    this.next = next;
     this.font = font;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
@@ -30,6 +32,7 @@ export class OwnHand {
       close: $('[data-testid="own-hand-close"]'),
       digits: [...root.querySelectorAll('[data-testid^="own-hand-meant-"]')],
       hint: $('[data-testid="own-hand-hint"]'),
+      next: $('[data-testid="own-hand-next"]'),
       status: $('[data-testid="own-hand-status"]'),
       score: $('[data-testid="own-hand-score"]'),
       perDigit: [...root.querySelectorAll('[data-testid^="own-hand-digit-"]')],
@@ -69,6 +72,10 @@ export class OwnHand {
     for (const b of this.el.digits) b.disabled = !ready;
     this.el.hint.textContent = ready ? t('ownHand.hintReady', { digit: reply.prediction })
       : reply ? t('ownHand.hintDone') : t('ownHand.hintDraw');
+    // Labelled: the pad's own Clear may be under the sheet on a phone, so the panel has one too.
+    const done = Boolean(reply) && reply === this.labelled;
+    if (!done && this.el.next.contains(document.activeElement)) this.el.title.focus({ preventScroll: true });
+    this.el.next.hidden = !done;
   }
 
   /** Label the drawing on the pad as `meant`; false if there is none to label. */
@@ -184,6 +191,7 @@ export class OwnHand {
       if (!/^[0-9]$/.test(e.key) || (e.target instanceof Element && e.target.closest(TYPING))) return;
       if (this.label(Number(e.key))) e.preventDefault();
     });
+    el.next.addEventListener('click', () => this.next());
     el.csv.addEventListener('click', () => this.#exportCSV());
     el.png.addEventListener('click', () => this.#exportPNG());
     el.clear.addEventListener('click', () => {
