@@ -56,8 +56,8 @@ def main():
     network = weights_io.load(weights_io.DEFAULT_WEIGHTS)
     pics = drawings(args.renders + 1, seed=1)
     replies = [infer(network, p) for p in pics]
-    preview.render(replies[0]["activations"][0], replies[0]["prediction"], replies[0]["probabilities"])  # template
-    draw = cpu_ms(lambda r: preview.render(r["activations"][0], r["prediction"], r["probabilities"]), replies[1:])
+    preview.render(replies[0]["activations"][0], replies[0]["prediction"], replies[0]["probabilities"], network)  # template
+    draw = cpu_ms(lambda r: preview.render(r["activations"][0], r["prediction"], r["probabilities"], network), replies[1:])
     cache = preview.PreviewCache(network, size=args.renders + 1)
     route = cpu_ms(cache.png, pics[1:])
     hit = cpu_ms(cache.png, pics[1:])

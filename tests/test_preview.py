@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from mlp import weights_io
+from mlp.network import Network
 from web import preview
 from web.reply import infer
 
@@ -60,7 +61,7 @@ def test_the_picture_matches_the_first_versions_drawing(network, mnist_test):
     for pixels in (images[0], images[1], images[2], blank):
         reply = infer(network, pixels)
         args = (reply["activations"][0], reply["prediction"], reply["probabilities"])
-        diff = np.abs(decoded(preview.render(*args)) - reference(*args))
+        diff = np.abs(decoded(preview.render(*args, network)) - reference(*args))
         # The grid has 128 grey steps (2 levels apart at most) and text edges 32 steps of
         # their colour; nothing else may differ.
         assert diff.mean() < 0.2, diff.mean()
@@ -72,7 +73,7 @@ def test_the_picture_matches_the_first_versions_drawing(network, mnist_test):
 def test_bars_follow_the_probabilities(network):
     probabilities = np.zeros(10)
     probabilities[[2, 7]] = [0.25, 0.75]
-    rgb = decoded(preview.render(np.zeros(784), 7, probabilities))
+    rgb = decoded(preview.render(np.zeros(784), 7, probabilities, network))
     row = lambda digit: rgb[318 + digit * 24 + 10, preview.BAR_LEFT:preview.BAR_LEFT + 431]  # noqa: E731
     accent = np.all(row(7) == preview.ACCENT, axis=1)
     other = np.all(row(2) == preview.BAR_OTHER, axis=1)
@@ -81,7 +82,7 @@ def test_bars_follow_the_probabilities(network):
 
 
 def test_every_answer_draws_differently(network):
-    pictures = {preview.render(np.zeros(784), answer, np.full(10, 0.1)) for answer in [None, *range(10)]}
+    pictures = {preview.render(np.zeros(784), answer, np.full(10, 0.1), network) for answer in [None, *range(10)]}
     assert len(pictures) == 11
 
 
@@ -103,4 +104,16 @@ def test_cached_picture_is_the_rendered_one(network, mnist_test):
     images, _ = mnist_test
     reply = infer(network, images[3])
     assert preview.PreviewCache(network).png(images[3]) == preview.render(
-        reply["activations"][0], reply["prediction"], reply["probabilities"])
+        reply["activations"][0], reply["prediction"], reply["probabilities"], network)
+
+
+def test_the_footer_names_the_networks_own_layers():
+    # Any stack of layers the weights file describes (issue 15), not the video's alone.
+    assert preview.about([784, 16, 16, 10], 13002) == "784 - 16 - 16 - 10 network, 13,002 weights and biases"
+    assert preview.about([784, 32, 24, 16, 10], 26482) == "784 - 32 - 24 - 16 - 10 network, 26,482 weights and biases"
+    video = Network.random([784, 16, 16, 10], seed=0)
+    other = Network.random([784, 30, 10], seed=0)
+    args = (np.zeros(784), None, np.zeros(10))
+    a, b = decoded(preview.render(*args, video)), decoded(preview.render(*args, other))
+    differ = np.argwhere(np.any(a != b, axis=2))
+    assert len(differ) and differ[:, 0].min() >= preview.HEIGHT - 50, "only the footer differs"

@@ -109,9 +109,14 @@ def _bar_y(digit):
     return BAR_TOP + digit * (BAR_H + BAR_GAP)
 
 
+def about(sizes, n_params) -> str:
+    """The footer: the network's layer sizes and parameter count, e.g. "784 - 16 - 16 - 10 network, 13,002 ..."."""
+    return f"{' - '.join(str(n) for n in sizes)} network, {n_params:,} weights and biases"
+
+
 @functools.cache
-def _template():
-    """Everything that is the same on every picture, as palette indices (built once per process)."""
+def _template(sizes, n_params):
+    """Everything that is the same on every picture of a network, as palette indices (built once per process)."""
     canvas = np.zeros((HEIGHT, WIDTH), dtype=np.uint8)  # index 0: the background
     g0x, g0y, g1x, g1y = GRID_LEFT - 2, GRID_TOP - 2, GRID_LEFT + SIDE * CELL + 1, GRID_TOP + SIDE * CELL + 1
     _rect(canvas, (g0x, g0y, g1x, g1y), _SOLID["frame"])  # a 2-pixel frame around the grid
@@ -122,7 +127,7 @@ def _template():
         _put(canvas, str(digit), 20, (TEXT_LEFT, y - 1), "label")
         _rect(canvas, (BAR_LEFT, y, BAR_LEFT + BAR_W, y + BAR_H), _SOLID["bar_back"])
     # The bundled font has no arrow glyph: keep the footer to plain characters.
-    _put(canvas, "784 - 16 - 16 - 10 network, 13,002 weights and biases", 20, (TEXT_LEFT, HEIGHT - 42), "muted")
+    _put(canvas, about(sizes, n_params), 20, (TEXT_LEFT, HEIGHT - 42), "muted")
     canvas.setflags(write=False)
     return canvas
 
@@ -138,9 +143,10 @@ def _answer(text):
     return parts
 
 
-def render(pixels, prediction, probabilities) -> bytes:
-    """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities."""
-    canvas = _template().copy()
+def render(pixels, prediction, probabilities, network) -> bytes:
+    """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities;
+    the footer names ``network``'s layer sizes and parameters (whatever stack of layers it has)."""
+    canvas = _template(tuple(network.sizes), network.n_params).copy()
 
     grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(SIDE, SIDE), 0, 1)
     levels = np.rint(grid * (GRID_LEVELS - 1)).astype(np.uint8) + _START["ink"]
@@ -186,4 +192,4 @@ class PreviewCache:
 
     def _render(self, levels: bytes) -> bytes:
         reply = infer(self.network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255))
-        return render(reply["activations"][0], reply["prediction"], reply["probabilities"])
+        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], self.network)

@@ -1,30 +1,42 @@
 // One colour convention for the whole page, as in the video:
 // positive weights green, negative red, activations white with a blue glow.
-// The colour-blind palette (palette.js) swaps green/red for blue/orange: POS and
-// NEG are changed in place, so every view that draws with them follows.
+// The colours the page's CSS also uses (the signs, the highlight, the blue, the ink) are read
+// from main.css's custom properties, their one home; the colour-blind palette (palette.js)
+// swaps green/red for blue/orange there, and readPageColours() updates POS and NEG in place,
+// so every view that draws with them follows. The canvas-only colours are stated here.
+// network_worker.js imports this module too: nothing here touches the page until it is called.
 
-export const PALETTES = {
-  default: { pos: [131, 193, 103], neg: [252, 98, 85] },  // 3Blue1Brown's green and red
-  cb: { pos: [86, 180, 233], neg: [240, 160, 30] },       // Okabe-Ito sky blue and orange
-};
-
-export const POS = [...PALETTES.default.pos];
-export const NEG = [...PALETTES.default.neg];
+// Read from main.css (readPageColours), [r, g, b]; empty in a worker, which is told them.
+export const POS = [];     // a positive weight: --pos (the palette's)
+export const NEG = [];     // a negative one: --neg
+export const HILITE = [];  // the neuron or pixel being inspected: --hilite
+export const BLUE = [];    // 3Blue1Brown's blue: the pen's glow, the sigmoid curve: --blue-rgb
+export const INK = [];     // the pen's ink on the pad: --ink
 export const GLOW = [140, 205, 255];  // the halo around a lit neuron
 export const DARK = [9, 12, 24];      // an unlit neuron / pixel
 export const LIT = [246, 250, 255];   // a fully lit neuron / pixel
-export const HILITE = '#ffd75e';      // the neuron being inspected
 
-/** Use the palette `name` ('default' or 'cb') for POS and NEG. */
-export function usePalette(name) {
-  const p = PALETTES[name] || PALETTES.default;
-  POS.splice(0, 3, ...p.pos);
-  NEG.splice(0, 3, ...p.neg);
+/** A CSS colour as main.css writes them ("#rrggbb", "#rgb" or "r, g, b") -> [r, g, b], or null. */
+export function parseColour(text) {
+  const s = String(text).trim();
+  let m = /^#([0-9a-f]{6})$/i.exec(s);
+  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  m = /^#([0-9a-f]{3})$/i.exec(s);
+  if (m) return [...m[1]].map((c) => parseInt(c + c, 16));
+  m = /^(?:rgba?\()?\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,[^)]*)?\)?$/.exec(s);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
 }
+
+/** POS, NEG, HILITE, BLUE and INK take main.css's values for the page as it is now (after a palette change). */
+export function readPageColours() {
+  const css = getComputedStyle(document.body || document.documentElement);
+  for (const [colour, name] of [[POS, '--pos'], [NEG, '--neg'], [HILITE, '--hilite'], [BLUE, '--blue-rgb'], [INK, '--ink']]) {
+    const rgb = parseColour(css.getPropertyValue(name));
+    if (!rgb) throw new Error(`main.css has no colour ${name}`);
+    colour.splice(0, 3, ...rgb);
+  }
+}
+
+if (typeof document !== 'undefined') readPageColours();
 
 export const rgba = ([r, g, b], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
-
-/** Mix two colours: t = 0 gives a, t = 1 gives b. */
-export function mix(a, b, t) {
-  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
-}

@@ -8,13 +8,15 @@ import { num, signed } from './format.js';
 import { t } from './i18n.js';
 import { palette } from './palette.js';
 import { SidePanel } from './side_panel.js';
+import { FONT } from './theme.js';
 
-const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
-
-/** A layer's inputs laid out as a square grid when they are one (784 -> 28x28, 16 -> 4x4). */
+/**
+ * A layer's inputs laid out as a grid: square when they are (784 -> 28x28, 16 -> 4x4), else the
+ * squarest rows x columns they fill (30 -> 5x6, 24 -> 4x6), a row when nothing divides them.
+ */
 function gridShape(n) {
-  const side = Math.round(Math.sqrt(n));
-  return side * side === n ? [side, side] : [1, n];
+  for (let rows = Math.floor(Math.sqrt(n)); rows > 1; rows--) if (n % rows === 0) return [rows, n / rows];
+  return [1, n];
 }
 
 export class Inspector {

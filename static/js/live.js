@@ -6,7 +6,7 @@
 // already shown (or older than a Clear/Undo) is dropped, never drawn.
 // Every change and every reply is tagged for perf.js: pointer-to-paint is measurable.
 
-import { markInk, markSend, markReply, tagReply } from './perf.js';
+import { markInk, markSend, markReply } from './perf.js';
 
 export class LivePredictor {
   /**
@@ -59,7 +59,6 @@ export class LivePredictor {
       this.error = null;
       if (version >= this.floorVersion && version > this.shownVersion) {
         this.shownVersion = version;
-        tagReply(reply, version);
         this.onReply(reply, version);
       }
     } catch (err) {

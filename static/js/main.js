@@ -18,14 +18,13 @@ import { Share } from './share.js';
 import { Announcer } from './a11y/announce.js';
 import { NoiseNote, randomPixels } from './experiments/noise.js';
 import { EdgeDetector } from './experiments/edge_detector.js';
+import { FONT, stacked } from './theme.js'; // main.css's font, and whether its layout is the stacked one
 import { OwnHand } from './own_hand/panel.js';
 
 await initLanguage();
 
 const $ = (sel) => document.querySelector(sel);
 const SIZES = document.body.dataset.sizes.split(',').map(Number); // from the server's network
-const PHONE = window.matchMedia('(max-width: 860px), (max-height: 500px)'); // main.css's stacked layout
-const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'sans-serif';
 
 const pad = new Pad($('[data-testid="pad"]'));
 const undoBtn = $('[data-testid="undo"]');
@@ -116,7 +115,7 @@ const edge = new EdgeDetector($('[data-testid="edge-detector"]'), {
     edgeBtn.setAttribute('aria-expanded', 'true');
     syncPanels();
     // On a phone the panel is a sheet over the lower half: bring the pad into view above it.
-    if (PHONE.matches) pad.canvas.scrollIntoView({ block: 'nearest' });
+    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' });
   },
   onClose: () => { edgeBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
 });
@@ -194,7 +193,7 @@ function flowWhenAnswered() {
   if (!reply.empty) view.flow();
 }
 
-// The 784 input pixels: click one (or move with the arrow keys) to see its value and its 16 weights.
+// The 784 input pixels: click one (or move with the arrow keys) to see its value and its weights into layer 1.
 let pixelCursor = null;
 function showPixel(i) {
   pixelCursor = i;
@@ -210,7 +209,7 @@ function showPixel(i) {
   pixelInfo.dataset.weights = weights.map((w) => w.toFixed(4)).join(',');
   pixelInfo.textContent = t('pixels.info', {
     row: Math.floor(i / GRID_SIDE) + 1, col: (i % GRID_SIDE) + 1, a: num(a, 3),
-    w: weights.length ? signed(weights[best]) : '', n: best + 1,
+    w: weights.length ? signed(weights[best]) : '', n: best + 1, count: SIZES[1],
   });
   pixelInfo.hidden = false;
   // Beside the grid, above it: CSSOM writes (allowed by the page's CSP).
@@ -229,7 +228,7 @@ pixelLayer.addEventListener('focus', () => {
   // From the keyboard: start at the brightest pixel (or the middle of an empty grid).
   if (pixelCursor !== null) return;
   const a = lastReply ? lastReply.activations[0] : [];
-  let i = 14 * GRID_SIDE + 14;
+  let i = Math.floor(GRID_SIDE / 2) * (GRID_SIDE + 1);
   for (let k = 0; k < a.length; k++) if (a[k] > (a[i] || 0)) i = k;
   showPixel(i);
 });
@@ -251,7 +250,7 @@ const live = new LivePredictor({
   onReply: (reply, version) => {
     lastReply = reply;
     lastVersion = version;
-    view.show(reply);
+    view.show(reply, version);
     inspector.update(reply);
     // The edge detector's neuron sees the drawing where it was drawn (not re-centred): its own text says so.
     if (edge.isOpen) edge.setInput(asDrawnGrid());
@@ -284,7 +283,7 @@ const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
   onOpen: () => {
     ownBtn.setAttribute('aria-expanded', 'true');
     syncPanels();
-    if (PHONE.matches) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
+    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
   },
   onClose: () => { ownBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
 });

@@ -1,5 +1,6 @@
 // Paints the network picture (network_view.js) onto a 2D context: the 28x28
-// input the network saw, two hidden layers of 16 neurons, 10 outputs.
+// input the network saw, then a column per layer of neurons, whatever the weights
+// file holds (the video's: two hidden layers of 16, and 10 outputs).
 // Brightness = activation; lines coloured by the weight's sign, opacity by how
 // much they contribute now (|w·a|); in the colour-blind palette the negative
 // ones are also dashed (the sign without colour). No DOM here: the same code paints
@@ -20,8 +21,7 @@
 //   neuron per frame); the grid's pixels go into a reused buffer, its cell lines are
 //   painted once.
 
-import { SIDE } from './grid.js';
-import { GLOW, DARK, LIT, HILITE, rgba } from './colors.js';
+import { GLOW, DARK, LIT, rgba } from './colors.js';
 
 const LEVELS = 12;          // opacity buckets: lines are batched into few paths, so it stays fast
 const INK = 0.08;           // input pixels dimmer than this send no lines (nothing to see)
@@ -36,7 +36,7 @@ const LABEL_SHIFT = 0.3;   // how far (a share of its width) a name may move off
 const DASH = [4, 3];        // negative weights' lines when state.negDashed (CSS px: dash, gap)
 const NO_DASH = [];
 
-/** One channel of colors.js's mix(DARK, LIT, t), without making an array. */
+/** One channel of the mix of DARK (t = 0) and LIT (t = 1). */
 const mixChannel = (c, t) => Math.round(DARK[c] + (LIT[c] - DARK[c]) * t);
 
 function makeCanvas(width, height) {
@@ -47,8 +47,18 @@ function makeCanvas(width, height) {
   return c;
 }
 
-/** Where everything goes, in CSS pixels, for a canvas of width x height. */
-export function networkLayout(W, H, sizes, font) {
+/**
+ * Where the hidden layers' columns go, as shares of the room between the input grid and the
+ * outputs: the video's two at 0.42 and 0.73; more start further left, one sits in the middle.
+ */
+function hiddenShares(n) {
+  if (n === 1) return [0.55];
+  const first = Math.max(0.22, 0.42 - 0.1 * (n - 2)), last = 0.73;
+  return Array.from({ length: n }, (_, i) => first + ((last - first) * i) / (n - 1));
+}
+
+/** Where everything goes, in CSS pixels, for a canvas of width x height; `side`: the input grid's. */
+export function networkLayout(W, H, sizes, font, side) {
   const compact = W < 560;
   const top = compact ? 6 : 12;
   const bottom = compact ? 24 : 34;             // room for the layer names
@@ -58,18 +68,18 @@ export function networkLayout(W, H, sizes, font) {
   const gx = compact ? 2 : 6;
   const gy = top + (usable - g) / 2;
   const start = gx + g, end = W - labelW;
-  const sp = usable / 16;
+  const hidden = sizes.slice(1, -1), nOut = sizes[sizes.length - 1];
+  const sp = usable / Math.max(16, ...hidden);    // the hidden neurons' spacing: the video's 16 fill the height
   const r = Math.max(3, Math.min(sp * 0.36, 14));
-  const so = Math.min(usable / 10, sp * 1.5);
-  const x1 = start + (end - start) * 0.42;
-  const x2 = start + (end - start) * 0.73;
-  const x3 = end - r;
+  const so = Math.min(usable / Math.max(10, nOut), sp * 1.5); // the outputs spread out more
+  const xs = [...hiddenShares(hidden.length).map((f) => start + (end - start) * f), end - r];
   const col = (x, n, step) => Array.from({ length: n }, (_, i) => ({ x, y: top + (usable - step * n) / 2 + step * (i + 0.5) }));
   const digitPx = Math.round(Math.max(11, r * 1.25));
   return {
-    W, H, compact, top, bottom, g, gx, gy, cell: g / SIDE, r,
-    layers: [null, col(x1, sizes[1], sp), col(x2, sizes[2], sp), col(x3, sizes[3], so)],
-    labelX: [gx + g / 2, x1, x2, x3],
+    W, H, compact, top, bottom, g, gx, gy, cell: g / side, r,
+    layers: [null, ...xs.map((x, i) => col(x, sizes[i + 1], i === xs.length - 1 ? so : sp))],
+    steps: [null, ...xs.map((_, i) => (i === xs.length - 1 ? so : sp))], // neuron to neuron, per column
+    labelX: [gx + g / 2, ...xs],
     digitFonts: [`500 ${digitPx}px ${font}`, `700 ${digitPx}px ${font}`], // output digits: plain, the winner
     labelY: H - (compact ? 7 : 12),             // the names' baseline
     // The names' fonts and wordings to try, roomiest first: the first that fits is used (#fitLabels).
@@ -80,16 +90,20 @@ export function networkLayout(W, H, sizes, font) {
 }
 
 export class NetworkPainter {
-  /** `sizes`: neurons per layer; `font`: the page's font stack (a canvas does not inherit CSS). */
-  constructor(sizes, font) {
+  /**
+   * `sizes`: neurons per layer (the input's first: side x side pixels); `font`: the page's
+   * font stack (a canvas does not inherit CSS); `side`: the input grid's side (the digit's, 28).
+   */
+  constructor(sizes, { font, side }) {
     this.sizes = sizes;
     this.font = font;
+    this.side = side;
     this.layers = null;  // [{weights, nIn}] per layer of weights
     this.geo = null;
     this.lines = null;
-    this.pixels = makeCanvas(SIDE, SIDE);                 // the 28x28 input, drawn scaled up
+    this.pixels = makeCanvas(side, side);                 // the 28x28 input, drawn scaled up
     this.pixelsCtx = this.pixels.getContext('2d');
-    this.pixelData = this.pixelsCtx.createImageData(SIDE, SIDE);
+    this.pixelData = this.pixelsCtx.createImageData(side, side);
     this.cells = makeCanvas(1, 1);                        // the grid's faint cell lines
     this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
     this.labels = { full: [], compact: [] };              // the layers' names (setLabels)
@@ -99,7 +113,7 @@ export class NetworkPainter {
 
   /**
    * The layers' names under the picture, in the page's language: `full` for a wide
-   * canvas, `compact` for a narrow one, four strings each (input, hidden 1, hidden 2, output).
+   * canvas, `compact` for a narrow one, a string per layer (input, hidden 1, ..., output).
    */
   setLabels({ full, compact }) {
     this.labels = { full: [...full], compact: [...compact] };
@@ -115,7 +129,7 @@ export class NetworkPainter {
   /** The canvas is width x height CSS pixels, `dpr` device pixels each. */
   resize(width, height, dpr) {
     this.dpr = dpr;
-    this.geo = networkLayout(width, height, this.sizes, this.font);
+    this.geo = networkLayout(width, height, this.sizes, this.font, this.side);
     this.labelFit = null;
     this.#layoutLines();
     this.#makeSprites();
@@ -124,7 +138,7 @@ export class NetworkPainter {
   /**
    * Paint everything (the context's transform maps CSS pixels to the canvas).
    * state: shown (activations per layer), prediction (digit or null),
-   * selected ({layer, index} or null), pos and neg (the weight colours, [r, g, b]),
+   * selected ({layer, index} or null), pos, neg and hilite (the weights' and the highlight's colours, [r, g, b]),
    * negDashed (true: negative weights' lines are dashed). Afterwards this.painted says
    * which labels and which style of negative lines the picture holds.
    */
@@ -154,6 +168,7 @@ export class NetworkPainter {
     this.lines = null;
     if (!this.geo || !this.layers) return;
     const { gx, gy, g, cell, r, layers } = this.geo;
+    const SIDE = this.side;
     const lines = [null];
     // Into hidden layer 1, from each input pixel's centre. The grid is painted over
     // them, so a line is drawn only from INSET px inside the grid's edge where it
@@ -204,7 +219,7 @@ export class NetworkPainter {
 
   /** Sprites made once per layout: the glow and the input grid's cell lines. */
   #makeSprites() {
-    const { r, g, cell, gx, gy } = this.geo, dpr = this.dpr;
+    const { r, g, cell, gx, gy } = this.geo, dpr = this.dpr, SIDE = this.side;
     // The glow: a radial gradient from GLOW at 0.6 (HALO_IN radii) to nothing (HALO_OUT radii).
     const side = Math.ceil(2 * HALO_OUT * r * dpr) + 2;
     this.halo.width = this.halo.height = side;
@@ -387,9 +402,10 @@ export class NetworkPainter {
     this.painted.pulses = drawn;
   }
 
-  /** Input pixel state.pixel: its cell outlined, and its 16 weights into hidden layer 1 drawn bold. */
-  #pixelWeights(ctx, { pixel, pos, neg }) {
+  /** Input pixel state.pixel: its cell outlined, and its weights into the first layer (16 in the video's) drawn bold. */
+  #pixelWeights(ctx, { pixel, pos, neg, hilite }) {
     const { gx, gy, cell, layers, r } = this.geo;
+    const SIDE = this.side;
     const { weights, nIn } = this.layers[0];
     const to = layers[1];
     const px = gx + (pixel % SIDE + 0.5) * cell, py = gy + (Math.floor(pixel / SIDE) + 0.5) * cell;
@@ -405,7 +421,7 @@ export class NetworkPainter {
       ctx.lineTo(to[j].x - r, to[j].y);
       ctx.stroke();
     }
-    ctx.strokeStyle = HILITE;
+    ctx.strokeStyle = rgba(hilite);
     ctx.lineWidth = 2;
     ctx.strokeRect(gx + (pixel % SIDE) * cell - 1, gy + Math.floor(pixel / SIDE) * cell - 1, cell + 2, cell + 2);
     this.painted.pixelLines = to.length;
@@ -431,7 +447,7 @@ export class NetworkPainter {
     ctx.strokeRect(gx, gy, g, g);
   }
 
-  #neurons(ctx, layer, { shown, selected, prediction }) {
+  #neurons(ctx, layer, { shown, selected, prediction, hilite }) {
     const { r, digitFonts } = this.geo;
     const acts = shown[layer];
     const last = layer === this.sizes.length - 1;
@@ -458,7 +474,7 @@ export class NetworkPainter {
         ctx.beginPath();
         ctx.arc(p.x, p.y, r + 3.5, 0, Math.PI * 2);
         ctx.lineWidth = 2;
-        ctx.strokeStyle = isSel ? HILITE : rgba(GLOW, 0.95);
+        ctx.strokeStyle = isSel ? rgba(hilite) : rgba(GLOW, 0.95);
         ctx.stroke();
       }
       if (isWinner) {

@@ -1,129 +1,102 @@
-// The network as in the video, on one canvas (painted by network_paint.js): the
-// 28x28 input the network saw, two hidden layers of 16 neurons, 10 outputs.
-// A layer of real <button>s sits over the neurons so each one can be clicked,
-// tapped or reached from the keyboard (one tab stop; arrow keys between neurons).
+// The network as in the video, on one canvas: the 28x28 input the network saw, then each
+// layer of neurons the weights file describes (the video's: 16, 16 and 10 outputs).
+// This module puts the picture on the canvas and keeps it current; the others each do one job:
+//   network_paint.js    paints a picture (here, or in network_worker.js)
+//   network_motion.js   what the picture holds at a moment (the glide to new activations, the flow)
+//   network_frames.js   the worker that paints the glide's frames off the page's main thread
+//   neuron_buttons.js   a real <button> over each neuron (click, tap, keyboard)
+//   perf.js             User Timing marks: this module marks when a reply's version is painted
 //
-// New activations glide in over EASE_MS, one picture per animation frame; while
-// the pen moves, replies come faster than that, and each is shown as it is in the
-// next frame instead (the replies are the animation; a glide would lag behind
-// the pen, and paint every frame in between).
-// Without a GPU, rasterizing the connections takes most of a frame, and on the
-// page's main thread, frame after frame, it holds up the pen, the replies and
-// everything else. So where the browser can (a Worker with a 2D OffscreenCanvas)
-// the glide's frames are painted in network_worker.js, a frame ahead, and only
-// copied onto the canvas here. The first frame of a new reply is painted here,
-// in the next animation frame: the soonest it can be on screen. So is everything
-// that is not a glide (a resize, the weights arriving, a neuron selected, the
-// colour palette, reduced motion), so the canvas always holds the current
-// picture; frames the worker painted before such a change are dropped.
+// A glide's frames are painted in the worker where the browser can, a frame ahead, and only
+// copied onto the canvas here. The first frame of a new reply is painted here, in the next
+// animation frame: the soonest it can be on screen. So is everything that is not a glide (a
+// resize, the weights arriving, a neuron selected, the colour palette, reduced motion), so the
+// canvas always holds the current picture; frames the worker painted before such a change are dropped.
 //
 // The canvas says what its current picture holds, whichever thread painted it:
 // data-labels (the layer names, JSON), data-label-boxes (where each name's ink is,
-// [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, and data-negative-style ('solid', or 'dashed'
-// in the colour-blind palette). The layer names (setLabels) and the neurons' button
+// [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, data-negative-style ('solid',
+// or 'dashed' in the colour-blind palette), data-flow and data-flow-layer (the signal flowing),
+// data-pulses and data-pixel-lines. The layer names (setLabels) and the neurons' button
 // names come from the page (main.js), in its language.
 
 import { NetworkPainter } from './network_paint.js';
-import { POS, NEG } from './colors.js';
+import { Motion } from './network_motion.js';
+import { WorkerFrames } from './network_frames.js';
+import { NeuronButtons } from './neuron_buttons.js';
+import { POS, NEG, HILITE } from './colors.js';
 import { palette } from './palette.js';
+import { SIDE } from './digit.js';
+import { FONT } from './theme.js';
 import { fitCanvas, onPixelRatioChange } from './canvas.js';
-import { replyVersion, markPaint, measureDraw, measureWorkerDraw } from './perf.js';
-
-const EASE_MS = 150;
-// The signal flowing forward (flow()): when each layer starts to light, and how long it takes.
-// Pulses run along the strongest connections into a layer just before it lights (network_paint.js).
-export const FLOW = { light: [0, 380, 660, 940], fade: 160, pulse: 300, end: 1150 };
-const PULSES = [0, 26, 20, 14]; // connections into each layer that carry a pulse: those with the most |w·a|
-const INPUT_INK = 0.08;         // network_paint.js's: dimmer input pixels send no lines
-const STUCK_MS = 3000; // a worker frame this late: stop using the worker
-
-// The same system font stack as the page (canvas does not inherit CSS).
-const FONT = getComputedStyle(document.documentElement).getPropertyValue('--font').trim()
-  || 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+import { markPaint, measureDraw } from './perf.js';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
-const canUseWorker = () => typeof Worker === 'function' && typeof OffscreenCanvas === 'function'
-  && typeof OffscreenCanvas.prototype.transferToImageBitmap === 'function';
-
 export class NetworkView {
+  /** `sizes`: neurons per layer; `onSelect({layer, index}, button, {keyboard})`: a neuron's button was pressed. */
   constructor(canvas, buttonLayer, { sizes, onSelect }) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
-    this.buttonLayer = buttonLayer;
     this.sizes = sizes;
-    this.onSelect = onSelect;
-    this.painter = new NetworkPainter(sizes, FONT);
+    this.painter = new NetworkPainter(sizes, { font: FONT, side: SIDE });
+    this.motion = new Motion(sizes);
     this.net = null;
     this.prediction = null;
     this.selected = null; // {layer, index}
     this.pixel = null;    // the input pixel looked at (0..783), or null
-    this.flowAt = null;   // when the signal started flowing (performance.now()), or null
-    this.tops = null;     // per layer, the connections into it that carry a pulse
-    this.shown = sizes.map((n) => new Float32Array(n));   // the newest frame's activations
-    this.from = this.shown.map((a) => a.slice());         // where the transition started
-    this.target = this.shown.map((a) => a.slice());       // where it is going
-    this.t0 = 0;
-    this.lastReplyAt = -Infinity;
     this.raf = null;
     this.lastFrame = 0;          // the latest animation frame's time
     this.frameMs = 1000 / 60;    // the display's frame interval (measured as frames go by)
-    this.latestVersion = -1;     // perf.js: the drawing version of the newest reply shown
+    this.latestVersion = -1;     // the drawing version of the newest reply shown (perf.js)
     this.paintedVersion = -1;    // ...and of the newest one painted
-    // The worker: its state, the frame it is painting, the frame waiting to be copied here.
-    this.worker = null;
-    this.workerReady = false;
-    this.workerClock = 0;        // its performance.now() minus ours
-    this.pending = null;         // {id, gen, version, at}
-    this.ready = null;           // {bitmap, version}
     this.paintedUpTo = Infinity; // the time of the newest frame painted or sent to be painted
     this.fresh = false;          // a reply came: its first frame is painted here
     this.gen = 0;                // bumped by every change a frame painted before it would miss
-    this.nextId = 0;
     this.labels = { full: [], compact: [] };
     this.shownLabels = null;     // the canvas's data-labels, data-label-boxes and data-negative-style, as last set
     this.shownBoxes = null;
     this.shownNegatives = null;
-    this.#makeButtons();
-    this.#startWorker();
+    this.neurons = new NeuronButtons(buttonLayer, sizes, onSelect);
+    this.pixelLayer = buttonLayer.parentElement.querySelector('.input-pixels');
+    this.frames = new WorkerFrames({ sizes, font: FONT, side: SIDE, labels: this.labels }, {
+      current: () => ({ gen: this.gen, width: this.canvas.width, height: this.canvas.height }),
+      onFrame: () => this.#loop(),
+      onDrop: () => { if (this.#moving()) this.#loop(); },
+    });
     new ResizeObserver(() => this.#resize()).observe(canvas);
     onPixelRatioChange(() => this.#resize());
   }
+
+  /** The neurons' buttons, in order (layer by layer), for main.js to name. */
+  get buttons() { return this.neurons.all; }
 
   setNetwork(net) {
     this.net = net;
     const layers = net.layers.map(({ weights, nIn }) => ({ weights, nIn }));
     this.painter.setNetwork(layers);
-    this.#toWorker({ type: 'network', layers });
+    this.frames.post({ type: 'network', layers });
     this.#paintNow();
   }
 
-  /** The layers' names, in the page's language: {full: [4 strings], compact: [4 strings]}. */
+  /** The layers' names, in the page's language: {full: [a string per layer], compact: [...]}. */
   setLabels(labels) {
     this.labels = { full: [...labels.full], compact: [...labels.compact] };
     this.painter.setLabels(this.labels);
-    this.#toWorker({ type: 'labels', labels: this.labels });
+    this.frames.post({ type: 'labels', labels: this.labels });
     this.#paintNow();
   }
 
-  /** New activations from the server: glide to them (or jump, for reduced motion). */
-  show(reply) {
+  /** New activations from the server, for drawing `version`: glide to them (or jump, for reduced motion). */
+  show(reply, version) {
     this.prediction = reply.empty ? null : reply.prediction;
-    this.target = reply.activations.map((a) => Float32Array.from(a));
-    const version = replyVersion(reply);
-    if (version !== null) this.latestVersion = Math.max(version, this.latestVersion);
+    if (Number.isFinite(version)) this.latestVersion = Math.max(version, this.latestVersion);
+    this.motion.glideTo(reply.activations, performance.now(), { jump: reducedMotion.matches });
     if (reducedMotion.matches) {
-      for (let l = 0; l < this.shown.length; l++) this.shown[l].set(this.target[l]);
       this.#paintNow();
       this.#markPainted(this.latestVersion);
       return;
     }
-    const now = performance.now();
-    const streaming = now - this.lastReplyAt < EASE_MS;
-    this.lastReplyAt = now;
-    for (let l = 0; l < this.shown.length; l++) this.from[l].set(streaming ? this.target[l] : this.shown[l]);
-    this.t0 = streaming ? now - EASE_MS : now; // streaming: the "glide" is over before it starts
-    this.flowAt = null; // a new answer: the flow of the old one stops
     this.paintedUpTo = -Infinity;
     this.fresh = true; // its first frame is painted here: the soonest it can be on screen
     this.#loop();
@@ -139,14 +112,8 @@ export class NetworkView {
       this.canvas.dataset.flow = 'done';
       return;
     }
-    this.tops = this.#strongest();
-    const now = performance.now();
-    for (let l = 0; l < this.shown.length; l++) this.from[l].set(this.target[l]);
-    this.t0 = now - EASE_MS;
-    this.flowAt = now;
-    this.canvas.dataset.flow = 'running';
-    this.canvas.dataset.flowLayer = '0';
-    this.canvas.dataset.pulses = '0';
+    this.motion.startFlow(this.net, performance.now());
+    Object.assign(this.canvas.dataset, { flow: 'running', flowLayer: '0', pulses: '0' });
     this.paintedUpTo = -Infinity;
     this.fresh = true;
     this.#loop();
@@ -154,64 +121,35 @@ export class NetworkView {
 
   /** Drawing again: the flow stops where it is, and the live picture takes over. */
   stopFlow() {
-    if (!this.flowing) return;
-    this.flowAt = null;
+    const now = performance.now();
+    if (!this.motion.flowing(now)) return;
+    this.motion.stopFlow(now);
     this.canvas.dataset.flow = 'stopped';
-    this.#stateAt(performance.now());
     this.#paintNow();
   }
 
-  get flowing() { return this.flowAt !== null && performance.now() - this.flowAt < FLOW.end; }
-
-  /** Look at input pixel `i` (0..783): its 16 outgoing weights are highlighted; null: none. */
+  /** Look at input pixel `i` (0..783): its outgoing weights are highlighted; null: none. */
   selectPixel(i) {
     this.pixel = i;
     this.#paintNow();
   }
 
-  /** Per layer, the PULSES[l] connections into it with the most |w·a| now (indices into network_paint's lines). */
-  #strongest() {
-    const tops = [null];
-    for (let l = 1; l < this.sizes.length; l++) {
-      const { weights, nIn } = this.net.layers[l - 1];
-      const a = this.target[l - 1], n = this.sizes[l], k = PULSES[l];
-      const best = [];
-      let floor = 0;
-      for (let i = 0; i < nIn; i++) {
-        if (l === 1 && a[i] < INPUT_INK) continue;
-        for (let j = 0; j < n; j++) {
-          const c = Math.abs(weights[j * nIn + i] * a[i]);
-          if (c <= floor) continue;
-          // Line numbers as network_paint.js stores them: pixel * n + neuron into layer 1, else to * nFrom + from.
-          best.push([c, l === 1 ? i * n + j : j * nIn + i]);
-          if (best.length > k) {
-            best.sort((x, y) => y[0] - x[0]);
-            best.length = k;
-            floor = best[k - 1][0];
-          }
-        }
-      }
-      best.sort((x, y) => y[0] - x[0]);
-      const max = best.length ? best[0][0] : 1;
-      tops.push({ lines: Int32Array.from(best, (b) => b[1]), strength: Float32Array.from(best, (b) => b[0] / max) });
-    }
-    return tops;
-  }
-
+  /** Neuron `sel` ({layer, index}) is the one inspected (null: none). */
   select(sel) {
     this.selected = sel;
-    for (const b of this.buttons) {
-      const on = !!sel && sel.layer === +b.dataset.layer && sel.index === +b.dataset.index;
-      b.setAttribute('aria-pressed', on ? 'true' : 'false');
-    }
+    this.neurons.select(sel);
     this.#paintNow();
   }
 
-  button(layer, index) {
-    return this.buttons.find((b) => +b.dataset.layer === layer && +b.dataset.index === index);
+  /** Where the input grid is, in CSS pixels of the canvas: {x, y, side}. */
+  get inputBox() {
+    const { gx, gy, g } = this.painter.geo;
+    return { x: gx, y: gy, side: g };
   }
 
-  // ---- animation ------------------------------------------------------------------------
+  // ---- animation frames ---------------------------------------------------------------------
+
+  #moving() { return this.paintedUpTo < this.motion.movingUntil; }
 
   #loop() {
     if (this.raf === null) this.raf = requestAnimationFrame((t) => this.#frame(t));
@@ -222,64 +160,84 @@ export class NetworkView {
     const gap = now - this.lastFrame;
     if (gap > 4 && gap < 50) this.frameMs += (gap - this.frameMs) * 0.1;
     this.lastFrame = now;
-    const moving = () => this.paintedUpTo < Math.max(this.t0 + EASE_MS, this.flowAt === null ? 0 : this.flowAt + FLOW.end);
-    if (this.flowAt !== null) {
-      const t = Math.max(0, now - this.flowAt); // a frame's time can be a little before flow() was called
-      const lit = FLOW.light.filter((at) => t >= at).length - 1;
-      if (this.canvas.dataset.flowLayer !== String(lit)) this.canvas.dataset.flowLayer = String(lit);
-      if (t >= FLOW.end) {
-        this.canvas.dataset.flow = 'done';
-        this.canvas.dataset.flowLayer = String(this.sizes.length - 1);
-      }
-    }
-    if (this.#workerOn()) {
-      if (this.pending && performance.now() - this.pending.at > STUCK_MS) this.#dropWorker();
-    }
-    if (this.#workerOn() && !this.fresh) {
-      if (this.ready) this.#copyReady();
-      if (!this.pending && moving()) this.#sendFrame(now + this.frameMs); // the next frame's picture
-      if (this.pending || this.ready || moving()) this.#loop();
+    this.#showFlow(now);
+    this.frames.dropIfStuck();
+    const frames = this.frames;
+    if (frames.on && !this.fresh) {
+      const done = frames.take();
+      if (done) this.#copy(done);
+      if (!frames.pending && this.#moving()) this.#sendFrame(now + this.frameMs); // the next frame's picture
+      if (frames.pending || this.#moving()) this.#loop();
       return;
     }
     // Painting here.
     this.fresh = false;
-    this.#stateAt(now);
+    this.motion.at(now);
     this.paintedUpTo = now;
     this.#paintNow();
     this.#markPainted(this.latestVersion);
-    if (this.#workerOn() && !this.pending && moving()) this.#sendFrame(now + this.frameMs);
-    if (moving() || this.pending) this.#loop();
+    if (frames.on && !frames.pending && this.#moving()) this.#sendFrame(now + this.frameMs);
+    if (this.#moving() || frames.pending) this.#loop();
   }
 
-  /** this.shown becomes the transition's state at `time`. */
-  #stateAt(time) {
-    const t = Math.min(1, Math.max(0, (time - this.t0) / EASE_MS));
-    const e = 1 - (1 - t) ** 3; // ease-out: quick to react, gentle to settle
-    this.flowTime = this.flowAt === null || time - this.flowAt >= FLOW.end ? null : Math.max(0, time - this.flowAt);
-    for (let l = 0; l < this.shown.length; l++) {
-      const s = this.shown[l], f = this.from[l], g = this.target[l];
-      // While the signal flows, a layer stays dark until its turn, then lights up.
-      const lit = this.flowTime === null || l === 0 ? 1 : Math.min(1, Math.max(0, (this.flowTime - FLOW.light[l]) / FLOW.fade));
-      for (let i = 0; i < s.length; i++) s[i] = (f[i] + (g[i] - f[i]) * e) * lit;
+  /** data-flow and data-flow-layer follow the flow's timeline. */
+  #showFlow(now) {
+    const layer = this.motion.flowLayer(now);
+    if (layer === null) return;
+    const data = this.canvas.dataset;
+    if (layer === 'done') {
+      data.flow = 'done';
+      data.flowLayer = String(this.sizes.length - 1);
+    } else if (data.flowLayer !== String(layer)) {
+      data.flowLayer = String(layer);
     }
   }
 
-  /** When the coming animation frame will be (a guess a little ahead when frames have stopped). */
-  #nextFrameTime() {
-    const now = performance.now();
-    if (now - this.lastFrame > 100) return now + this.frameMs / 2;
-    return this.lastFrame + Math.max(1, Math.ceil((now - this.lastFrame) / this.frameMs)) * this.frameMs;
+  /** What the painter draws. */
+  #state() {
+    return {
+      shown: this.motion.shown, selected: this.selected, pixel: this.pixel,
+      prediction: this.motion.outputLit ? this.prediction : null, // boxed once the signal reaches the output
+      flow: this.motion.flow,
+      pos: [...POS], neg: [...NEG], hilite: [...HILITE], negDashed: palette() === 'cb',
+    };
   }
 
-  #state() {
-    const flowing = this.flowTime !== null && this.flowTime !== undefined && this.tops;
-    return {
-      shown: this.shown, selected: this.selected, pixel: this.pixel,
-      // The winner is boxed once the signal has reached the output.
-      prediction: flowing && this.flowTime < FLOW.light[FLOW.light.length - 1] + FLOW.fade ? null : this.prediction,
-      flow: flowing ? { time: this.flowTime, tops: this.tops, light: FLOW.light, pulse: FLOW.pulse } : null,
-      pos: [...POS], neg: [...NEG], negDashed: palette() === 'cb',
-    };
+  /** Paint the current state here, at once; frames the worker is painting are now out of date. */
+  #paintNow() {
+    this.gen += 1;
+    this.frames.discard();
+    if (!this.painter.geo) return;
+    const start = performance.now();
+    this.painter.draw(this.ctx, this.#state());
+    measureDraw(start);
+    this.#showPainted(this.painter.painted);
+  }
+
+  /** Ask the worker for the picture at `time`. */
+  #sendFrame(time) {
+    this.motion.at(time);
+    this.paintedUpTo = time;
+    this.frames.paint(this.#state(), { gen: this.gen, version: this.latestVersion });
+  }
+
+  /** Put a frame the worker painted on the canvas (in an animation frame). */
+  #copy({ bitmap, version, painted }) {
+    const ctx = this.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(bitmap, 0, 0);
+    ctx.restore();
+    bitmap.close();
+    this.#showPainted(painted);
+    this.#markPainted(version);
+  }
+
+  #markPainted(version) {
+    if (version <= this.paintedVersion) return;
+    this.paintedVersion = version;
+    markPaint(version);
   }
 
   /** The canvas's data attributes follow the picture now on it (written only when they change). */
@@ -295,213 +253,22 @@ export class NetworkView {
     if (negatives !== this.shownNegatives) this.canvas.dataset.negativeStyle = this.shownNegatives = negatives;
   }
 
-  /** Paint the current state here, at once; frames the worker is painting are now out of date. */
-  #paintNow() {
-    this.gen += 1;
-    if (this.ready) {
-      this.ready.bitmap.close();
-      this.ready = null;
-    }
-    if (!this.painter.geo) return;
-    const start = performance.now();
-    this.painter.draw(this.ctx, this.#state());
-    measureDraw(start);
-    this.#showPainted(this.painter.painted);
-  }
-
-  #markPainted(version) {
-    if (version <= this.paintedVersion) return;
-    this.paintedVersion = version;
-    markPaint(version);
-  }
-
-  // ---- the worker -------------------------------------------------------------------------
-
-  #startWorker() {
-    if (!canUseWorker()) return;
-    try {
-      this.worker = new Worker(new URL('./network_worker.js', import.meta.url), { type: 'module' });
-    } catch {
-      this.worker = null; // not allowed here: paint on this thread
-      return;
-    }
-    this.worker.onmessage = ({ data }) => this.#fromWorker(data);
-    this.worker.onerror = (e) => {
-      e.preventDefault();
-      this.#dropWorker();
-    };
-    this.worker.postMessage({ type: 'init', sizes: this.sizes, font: FONT, labels: this.labels });
-  }
-
-  #workerOn() {
-    return this.worker !== null && this.workerReady;
-  }
-
-  #toWorker(message) {
-    if (this.worker) this.worker.postMessage(message);
-  }
-
-  #fromWorker(m) {
-    if (m.type === 'ready') {
-      this.workerReady = true;
-      this.workerClock = m.timeOrigin - performance.timeOrigin;
-    } else if (m.type === 'frame') {
-      const p = this.pending;
-      this.pending = null;
-      if (!p || p.id !== m.id) {
-        m.bitmap.close();
-        return;
-      }
-      measureWorkerDraw(m.start + this.workerClock, m.end + this.workerClock);
-      if (p.gen !== this.gen || m.bitmap.width !== this.canvas.width || m.bitmap.height !== this.canvas.height) {
-        m.bitmap.close(); // painted before a change: the next frame will be right
-      } else {
-        if (this.ready) this.ready.bitmap.close();
-        this.ready = { bitmap: m.bitmap, version: p.version, painted: m.painted };
-      }
-      this.#loop();
-    } else if (m.type === 'failed') {
-      this.#dropWorker();
-    }
-  }
-
-  /** Ask the worker for the picture at `time`. */
-  #sendFrame(time) {
-    this.#stateAt(time);
-    this.paintedUpTo = time;
-    this.pending = { id: ++this.nextId, gen: this.gen, version: this.latestVersion, at: performance.now() };
-    this.worker.postMessage({ type: 'paint', id: this.pending.id, state: this.#state() });
-  }
-
-  /** Put the worker's newest frame on the canvas (in an animation frame). */
-  #copyReady() {
-    const { bitmap, version, painted } = this.ready;
-    this.ready = null;
-    const ctx = this.ctx;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    ctx.drawImage(bitmap, 0, 0);
-    ctx.restore();
-    bitmap.close();
-    this.#showPainted(painted);
-    this.#markPainted(version);
-  }
-
-  /** The worker failed (or is not allowed): paint everything here from now on. */
-  #dropWorker() {
-    if (this.worker) this.worker.terminate();
-    this.worker = null;
-    this.workerReady = false;
-    this.pending = null;
-    if (this.ready) this.ready.bitmap.close();
-    this.ready = null;
-    if (this.paintedUpTo < Math.max(this.t0 + EASE_MS, this.flowAt === null ? 0 : this.flowAt + FLOW.end)) this.#loop();
-  }
-
-  // ---- layout and buttons -------------------------------------------------------------------
-
-  // The 42 neurons are one tab stop (a roving tabindex, as in the WAI-ARIA grid
-  // pattern): Tab enters at the neuron last visited, the arrow keys move within a
-  // layer (up, down) and between layers (left, right), Home and End go to a layer's
-  // ends, Enter or Space opens the one with the focus, and the next Tab leaves the network.
-  #makeButtons() {
-    this.buttons = [];
-    this.byLayer = [null];
-    for (let layer = 1; layer < this.sizes.length; layer++) {
-      const column = [];
-      for (let i = 0; i < this.sizes[layer]; i++) {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.className = 'neuron-btn';
-        b.dataset.layer = String(layer);
-        b.dataset.index = String(i);
-        b.dataset.testid = `neuron-${layer}-${i}`; // named by main.js, in the page's language
-        b.setAttribute('aria-pressed', 'false');
-        b.tabIndex = -1;
-        // A click made by the keyboard (Enter, Space) has no pointer: detail 0.
-        b.addEventListener('click', (e) => {
-          this.#rove(b); // a tap may not focus it
-          this.onSelect({ layer, index: i }, b, { keyboard: e.detail === 0 });
-        });
-        this.buttonLayer.append(b);
-        this.buttons.push(b);
-        column.push(b);
-      }
-      this.byLayer.push(column);
-    }
-    this.#rove(this.buttons[0]);
-    this.buttonLayer.addEventListener('keydown', (e) => this.#arrowKey(e));
-    // However a neuron got the focus (a click, a screen reader), Tab comes back to it.
-    this.buttonLayer.addEventListener('focusin', (e) => {
-      if (e.target.classList.contains('neuron-btn')) this.#rove(e.target);
-    });
-  }
-
-  /** `b` becomes the network's one tab stop. */
-  #rove(b) {
-    if (this.current === b) return;
-    if (this.current) this.current.tabIndex = -1;
-    b.tabIndex = 0;
-    this.current = b;
-  }
-
-  #arrowKey(e) {
-    const b = e.target.closest('.neuron-btn');
-    if (!b || e.altKey || e.ctrlKey || e.metaKey) return;
-    const layer = +b.dataset.layer, i = +b.dataset.index, last = this.sizes.length - 1;
-    const column = this.byLayer[layer];
-    // Across layers the neuron at the same height (16 -> 10 neurons: proportionally).
-    const across = (to) => {
-      const n = this.byLayer[to].length;
-      return this.byLayer[to][Math.round((i * (n - 1)) / Math.max(1, column.length - 1))];
-    };
-    const moves = {
-      ArrowUp: () => column[Math.max(0, i - 1)],
-      ArrowDown: () => column[Math.min(column.length - 1, i + 1)],
-      ArrowLeft: () => (layer > 1 ? across(layer - 1) : b),
-      ArrowRight: () => (layer < last ? across(layer + 1) : b),
-      Home: () => column[0],
-      End: () => column[column.length - 1],
-    };
-    if (!(e.key in moves)) return;
-    e.preventDefault(); // no page scroll
-    const to = moves[e.key]();
-    this.#rove(to);
-    to.focus();
-  }
+  // ---- layout ---------------------------------------------------------------------------------
 
   #resize() {
     const { ctx, width, height } = fitCanvas(this.canvas);
     this.ctx = ctx;
-    this.width = width;
-    this.height = height;
     const dpr = this.canvas.width / Math.max(1, width);
     this.painter.resize(width, height, dpr);
-    this.#toWorker({
+    this.frames.post({
       type: 'resize', width, height, dpr, pixelWidth: this.canvas.width, pixelHeight: this.canvas.height,
     });
-    this.#placeButtons();
-    this.#paintNow();
-  }
-
-  /** Where the input grid is, in CSS pixels of the canvas: {x, y, side}. */
-  get inputBox() {
-    const { gx, gy, g } = this.painter.geo;
-    return { x: gx, y: gy, side: g };
-  }
-
-  #placeButtons() {
-    const { layers, r, gx, gy, g } = this.painter.geo;
-    const px = this.buttonLayer.parentElement.querySelector('.input-pixels');
-    if (px) Object.assign(px.style, { left: `${gx}px`, top: `${gy}px`, width: `${g}px`, height: `${g}px` });
-    const side = Math.max(2 * r + 6, 22);
-    for (const b of this.buttons) {
-      const p = layers[+b.dataset.layer][+b.dataset.index];
-      // CSSOM writes, not style attributes: allowed under style-src 'self'.
-      b.style.left = `${p.x - side / 2}px`;
-      b.style.top = `${p.y - side / 2}px`;
-      b.style.width = b.style.height = `${side}px`;
+    const geo = this.painter.geo;
+    if (this.pixelLayer) {
+      const { gx, gy, g } = geo;
+      Object.assign(this.pixelLayer.style, { left: `${gx}px`, top: `${gy}px`, width: `${g}px`, height: `${g}px` });
     }
+    this.neurons.place(geo);
+    this.#paintNow();
   }
 }

@@ -1,7 +1,7 @@
 // Paints the network view's animation frames off the page's main thread (see
-// network_view.js): without a GPU, rasterizing thousands of lines takes most of
+// network_frames.js, its other side): without a GPU, rasterizing thousands of lines takes most of
 // a frame, and on the main thread it would hold up the pen and the replies.
-// Messages in:  {type: 'init', sizes, font, labels} | {type: 'network', layers}
+// Messages in:  {type: 'init', sizes, font, side, labels} | {type: 'network', layers}
 //               | {type: 'labels', labels} (the layers' names: {full, compact})
 //               | {type: 'resize', width, height, pixelWidth, pixelHeight, dpr}
 //               | {type: 'paint', id, state}
@@ -22,7 +22,7 @@ const CONTEXT = { willReadFrequently: true };
 self.onmessage = ({ data: m }) => {
   try {
     if (m.type === 'init') {
-      painter = new NetworkPainter(m.sizes, m.font);
+      painter = new NetworkPainter(m.sizes, { font: m.font, side: m.side });
       if (m.labels) painter.setLabels(m.labels);
       canvas = new OffscreenCanvas(1, 1);
       ctx = canvas.getContext('2d', CONTEXT);

@@ -5,6 +5,7 @@
 // pad shows that grid as it is (784 square pixels), and the first new stroke starts afresh.
 
 import { onPixelRatioChange } from './canvas.js';
+import { BLUE, INK, rgba } from './colors.js';
 import { SIDE as GRID_SIDE } from './digit.js'; // a shared drawing is the network's 28x28 input
 
 export const PEN = 0.05;  // pen width on the pad, as a fraction of its side
@@ -157,8 +158,8 @@ export class Pad extends EventTarget {
     ctx.lineWidth = PEN * this.side;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    ctx.strokeStyle = '#f4f8ff';
-    ctx.shadowColor = 'rgba(88, 196, 221, 0.55)'; // a soft blue glow, as the video's chalk
+    ctx.strokeStyle = rgba(INK);
+    ctx.shadowColor = rgba(BLUE, 0.55); // a soft blue glow, as the video's chalk
     ctx.shadowBlur = 0.02 * this.side;
   }
 
@@ -233,7 +234,7 @@ export class Pad extends EventTarget {
     small.width = small.height = GRID_SIDE;
     const sctx = small.getContext('2d');
     const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
-    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([244, 248, 255, Math.round(this.image[i] * 255)], i * 4);
+    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([...INK, Math.round(this.image[i] * 255)], i * 4);
     sctx.putImageData(img, 0, 0);
     return small;
   }

@@ -1,9 +1,9 @@
 // The colour-blind palette: blue/orange instead of green/red for the weights'
 // signs, everywhere (connections, weight images, legend, brushes), remembered
 // in localStorage. The CSS follows body[data-palette]; the canvases follow
-// colors.js, and whoever draws them redraws on the change event.
+// colors.js (which reads them from the CSS), and whoever draws them redraws on the change event.
 
-import { usePalette } from './colors.js';
+import { readPageColours } from './colors.js';
 import { t } from './i18n.js';
 
 const STORE = 'nn-palette';
@@ -26,8 +26,8 @@ export function relabel(root = document) {
 
 export function setPalette(name, { remember = false } = {}) {
   current = name === 'cb' ? 'cb' : 'default';
-  usePalette(current);
   document.body.dataset.palette = current;
+  readPageColours(); // main.css's colours for this palette
   if (remember) {
     try { window.localStorage.setItem(STORE, current); } catch { /* not kept: fine */ }
   }

@@ -3,7 +3,8 @@
 //   nn:ink    the drawing changed (live.js), detail = its version
 //   nn:send   a request for the drawing left (live.js), detail = its version
 //   nn:reply  its reply arrived (live.js), detail = the version
-//   nn:paint  the first animation frame that painted a reply (network_view.js), detail = the reply's version
+//   nn:paint  the first animation frame that painted a reply (network_view.js, told the version with the
+//             reply by main.js), detail = the reply's version
 //   nn:draw   a measure: the time one network picture took to draw on the page's main thread
 //             (the browser rasterizes it later, when it updates the screen)
 //   nn:draw:worker  the same in network_worker.js, rasterizing included
@@ -20,7 +21,6 @@ export const WORKER_DRAW = 'nn:draw:worker';
 
 const CAP = 5000; // entries kept before all are dropped and counting starts again
 let count = 0;
-const versions = new WeakMap(); // reply object -> the drawing version it answers
 
 function note() {
   if (++count <= CAP) return;
@@ -49,16 +49,6 @@ export function markSend(version) {
 export function markReply(version) {
   performance.mark(REPLY, { detail: version });
   note();
-}
-
-/** Remember which drawing version `reply` answers (the network view reads it back). */
-export function tagReply(reply, version) {
-  if (reply !== null && typeof reply === 'object') versions.set(reply, version);
-}
-
-/** The version tagged on `reply`, or null. */
-export function replyVersion(reply) {
-  return reply !== null && typeof reply === 'object' && versions.has(reply) ? versions.get(reply) : null;
 }
 
 /** The activations of `version` are painted (call in the animation frame, after drawing). */

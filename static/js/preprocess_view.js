@@ -10,9 +10,9 @@
 import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from './grid.js';
 import { PEN as PAD_PEN } from './pad.js';
 import { t } from './i18n.js';
+import { INK } from './colors.js';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
-const INK = [244, 248, 255];
 const BG = '#0a1022';
 const GUIDE = 'rgba(255, 215, 94, 0.9)';   // the boxes and the centre of mass (the page's highlight)
 const CELL_LINES = 'rgba(140, 170, 220, 0.16)';

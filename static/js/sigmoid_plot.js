@@ -2,7 +2,7 @@
 // the squishing that turns any z into an activation between 0 and 1.
 
 import { fitCanvas } from './canvas.js';
-import { HILITE } from './colors.js';
+import { BLUE, HILITE, rgba } from './colors.js';
 
 export const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 
@@ -41,7 +41,7 @@ export function drawSigmoid(canvas, z, font) {
     const x = X(v), y = Y(sigmoid(v));
     if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
   }
-  ctx.strokeStyle = '#58c4dd';
+  ctx.strokeStyle = rgba(BLUE);
   ctx.lineWidth = 2;
   ctx.stroke();
 
@@ -50,7 +50,7 @@ export function drawSigmoid(canvas, z, font) {
   const zc = Math.max(-range, Math.min(range, z));
   const x = X(zc), y = Y(sigmoid(z));
   ctx.setLineDash([3, 3]);
-  ctx.strokeStyle = 'rgba(255, 215, 94, 0.6)';
+  ctx.strokeStyle = rgba(HILITE, 0.6);
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.moveTo(x, Y(0)); ctx.lineTo(x, y); ctx.lineTo(left, y);
@@ -58,11 +58,11 @@ export function drawSigmoid(canvas, z, font) {
   ctx.setLineDash([]);
   ctx.beginPath();
   ctx.arc(x, y, 4.5, 0, Math.PI * 2);
-  ctx.fillStyle = HILITE;
+  ctx.fillStyle = rgba(HILITE);
   ctx.fill();
   if (off) {
     ctx.font = `11px ${font}`;
-    ctx.fillStyle = HILITE;
+    ctx.fillStyle = rgba(HILITE);
     ctx.textBaseline = 'middle';
     ctx.textAlign = z > 0 ? 'right' : 'left';
     const label = z > 0 ? `z = ${z.toFixed(1)} →` : `← z = −${Math.abs(z).toFixed(1)}`;

@@ -9,7 +9,7 @@
 
 import { drawSignedGrid } from '../weight_image.js';
 import { drawSigmoid, sigmoid } from '../sigmoid_plot.js';
-import { HILITE } from '../colors.js';
+import { HILITE, rgba } from '../colors.js';
 import { num, signed } from '../format.js';
 import { t } from '../i18n.js';
 import { SidePanel } from '../side_panel.js';
@@ -200,7 +200,7 @@ export class EdgeDetector {
     ctx.globalAlpha = 1;
     const w = this.weights[this.cursor.r * SIDE + this.cursor.c];
     if (this.focused) {
-      ctx.strokeStyle = HILITE;
+      ctx.strokeStyle = rgba(HILITE);
       ctx.lineWidth = 2;
       ctx.strokeRect(this.cursor.c * cw + 1, this.cursor.r * ch + 1, cw - 2, ch - 2);
       el.cursor.textContent = t('edge.cursor', { row: this.cursor.r + 1, col: this.cursor.c + 1, w: w ? signed(w, 0) : '0' });

@@ -1,7 +1,9 @@
 // The learner's drawings out of the browser, made here (nothing goes to the server):
 // a CSV (one row per drawing) and one PNG sheet of all the 28x28 grids with labels.
 
-export const SIDE = 28;
+import { SIDE } from '../digit.js'; // the digit's side, as the server states it (mlp/digit.py)
+
+export { SIDE };
 // The sheet: each grid at SCALE x SCALE pixels per grey level, with a label band below.
 export const SHEET = { columns: 10, scale: 2, gap: 6, label: 16, head: 20 };
 const CELL_W = SIDE * SHEET.scale + SHEET.gap;

@@ -5,12 +5,11 @@
 // have left anything there): what does not pass is left out, and the reason is
 // reported, never thrown.
 
+import { N_PIXELS as PIXELS, N_CLASSES as OUTPUTS } from '../digit.js'; // the server's (mlp/digit.py)
+
 export const KEY = 'nn-own-hand';
 export const VERSION = 1;
 export const MAX_DRAWINGS = 500; // about 1.2 kB each: 500 stay well inside localStorage's ~5 MB
-const SIDE = 28;
-const PIXELS = SIDE * SIDE;
-const OUTPUTS = 10;
 
 const isDigit = (v) => Number.isInteger(v) && v >= 0 && v <= 9;
 
