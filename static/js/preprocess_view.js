@@ -5,7 +5,9 @@
 // server's own activations[0] (what the network really saw), never a guess; the motion
 // between the page's grid and it is only a slide of each row towards where its ink went.
 // With the "without pre-processing" switch: the pad shrunk to 28x28, where it was drawn.
-// prefers-reduced-motion: the end state at once. A new stroke, Clear or Undo hides it.
+// A moment after the end state is reached it moves into the pad's corner (data-view="corner"),
+// small, so the person sees their own strokes again beside what the network read;
+// prefers-reduced-motion: the end state at once, in the corner. A new stroke, Clear or Undo hides it.
 
 import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from './grid.js';
 import { PEN as PAD_PEN } from './pad.js';
@@ -24,6 +26,7 @@ const TIMELINES = {
   image: [['image', 0], ['server', 500], ['done', 1400]],
 };
 const WAIT_FOR = { strokes: 'slant', raw: 'raw28', image: 'server' }; // stages that need the server's grid
+const REST_MS = 1600; // the end state is shown over the whole pad this long, then moves to its corner
 
 const ease = (x) => (x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x));
 
@@ -35,6 +38,7 @@ export class PreprocessView {
     this.onState = onState;
     this.job = null;  // what is shown: {mode, strokes, image, sent, seen, ...}
     this.raf = 0;
+    this.restTimer = 0;
     this.hide();
     new ResizeObserver(() => { if (this.job) this.#paint(); }).observe(canvas);
   }
@@ -55,7 +59,10 @@ export class PreprocessView {
     else if (mode === 'raw') job.sent = image || strokesAsDrawn(strokes, { pen: PAD_PEN * SIDE });
     else job.sent = image;
     this.job = job;
-    // Reduced motion: nothing in between, the end state as soon as the server's grid is here.
+    clearTimeout(this.restTimer);
+    this.restTimer = 0;
+    // Reduced motion: nothing in between, the end state as soon as the server's grid is here, in the corner.
+    this.canvas.dataset.view = reducedMotion.matches ? 'corner' : 'full';
     this.canvas.hidden = reducedMotion.matches;
     this.#step();
   }
@@ -78,6 +85,9 @@ export class PreprocessView {
   hide() {
     cancelAnimationFrame(this.raf);
     this.raf = 0;
+    clearTimeout(this.restTimer);
+    this.restTimer = 0;
+    delete this.canvas.dataset.view;
     this.job = null;
     this.canvas.hidden = true;
     this.caption.hidden = true;
@@ -90,6 +100,14 @@ export class PreprocessView {
   /** The language changed: the caption again. */
   relabel() {
     if (this.job) this.#paint();
+  }
+
+  /** The end state moves into the pad's corner: the person's own strokes are in view again. */
+  #rest() {
+    this.restTimer = 0;
+    if (!this.job) return;
+    this.canvas.dataset.view = 'corner';
+    this.caption.hidden = true;
   }
 
   #setState(state) {
@@ -119,6 +137,7 @@ export class PreprocessView {
     this.#paint();
     const done = job.now >= end;
     this.#setState(done ? 'done' : 'playing');
+    if (done && this.canvas.dataset.view === 'full' && !this.restTimer) this.restTimer = setTimeout(() => this.#rest(), REST_MS);
     if (!done && (job.seen || job.now < waitAt)) this.raf = requestAnimationFrame(() => this.#step());
   }
 
@@ -150,7 +169,7 @@ export class PreprocessView {
     const name = stage === 'done' ? line[line.length - 2][0] : stage;
     const key = name === 'slant' && job.straight ? 'prep.stage.noSlant' : `prep.stage.${name}`;
     this.caption.textContent = t(key);
-    this.caption.hidden = false;
+    this.caption.hidden = this.canvas.dataset.view === 'corner'; // the strokes are the pad's again: no words over them
     if (stage === 'done') this.canvas.dataset.grid = job.seen.map((v) => (Math.round(v * 1000) / 1000).toString()).join(',');
     else delete this.canvas.dataset.grid;
   }

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tools.drawing import DIGITS, answer, draw, input_grid, sent_pixels, settle
+from tools.drawing import DIGITS, answer, draw, input_grid, pad_ink, sent_pixels, settle
 
 SIDE = 28
 STAGES = ["raw", "box", "scale", "centre", "grid", "slant", "done"]
@@ -45,6 +46,20 @@ def grid_text(values):
     return ",".join(str(v) for v in values)
 
 
+def assert_strokes_in_view(page):
+    """The pad shows the person's strokes: the pre-processing's end state is only a small picture in its corner."""
+    pad = page.get_by_test_id("pad").bounding_box()
+    deadline = time.monotonic() + 10  # its move into the corner is a short transition
+    while True:
+        small = page.get_by_test_id("preprocess").bounding_box()
+        if small["width"] < 0.35 * pad["width"] and small["height"] < 0.35 * pad["height"]:
+            break
+        assert time.monotonic() < deadline, f"the end state still covers the pad: {small}, pad {pad}"
+        page.wait_for_timeout(100)
+    assert small["x"] + small["width"] <= pad["x"] + pad["width"] and small["y"] >= pad["y"], "inside the pad's corner"
+    assert pad_ink(page) > 0, "the strokes are on the pad"
+
+
 def draw_line(page, y, x0, x1):
     """One horizontal stroke at height `y`, from `x0` to `x1` (fractions of the pad)."""
     draw(page, [[(x0, y), ((x0 + x1) / 2, y), (x1, y)]], region=(0, 0, 1, 1))
@@ -68,6 +83,10 @@ def test_the_preprocessing_plays_its_stages_and_ends_on_what_the_network_saw(pag
     expect(view).to_have_attribute("data-grid", page.get_by_test_id("input-grid").text_content())
     assert max(grid[r * SIDE + c] for r in range(14, 28) for c in range(28)) > 0.5, "moved to the middle"
     expect(page.get_by_test_id("preprocess-stage")).to_have_text(re.compile(r"^6 · "))
+    # A moment later the end state moves into the pad's corner: the person's own strokes are in view again.
+    expect(view).to_have_attribute("data-view", "corner")
+    expect(page.get_by_test_id("preprocess-stage")).to_be_hidden()
+    assert_strokes_in_view(page)
 
     # On demand, and skippable.
     page.get_by_test_id("preprocess-show").click()
@@ -77,6 +96,7 @@ def test_the_preprocessing_plays_its_stages_and_ends_on_what_the_network_saw(pag
     skip.click()
     expect(view).to_have_attribute("data-state", "done")
     expect(skip).to_be_hidden()
+    expect(view).to_have_attribute("data-view", "corner")
 
     # Drawing again hides it at once: the pad is the pad again.
     box = page.get_by_test_id("pad").bounding_box()
@@ -89,6 +109,7 @@ def test_the_preprocessing_plays_its_stages_and_ends_on_what_the_network_saw(pag
 def test_reduced_motion_shows_the_end_state_at_once(open_page):
     page = open_page(reduced_motion="reduce")
     record(page, "preprocess", "data-stage")
+    record(page, "preprocess", "data-view")
     record(page, "network", "data-flow")
     draw(page, *CORNER_7)
     view = page.get_by_test_id("preprocess")
@@ -97,6 +118,9 @@ def test_reduced_motion_shows_the_end_state_at_once(open_page):
     expect(view).to_have_attribute("data-grid", page.get_by_test_id("input-grid").text_content())
     # Each pen-up (the 7 has two strokes) shows the end state, and nothing before it.
     assert {s for s in recorded(page, "data-stage") if s is not None} == {"done"}, "no stage in between"
+    # ...in the pad's corner at once: it never covers the strokes.
+    assert {v for v in recorded(page, "data-view") if v is not None} == {"corner"}
+    assert_strokes_in_view(page)
     page.get_by_test_id("play").click()
     expect(page.get_by_test_id("network")).to_have_attribute("data-flow", "done")
     assert "running" not in recorded(page, "data-flow"), "the signal does not move either"
