@@ -6,7 +6,7 @@ import { initLanguage, onLanguageChange, t } from './i18n.js';
 import { initPalette, onPaletteChange, palette } from './palette.js';
 import { Pad } from './pad.js';
 import { strokesToGrid, strokesAsDrawn, SIDE as GRID_SIDE } from './grid.js';
-import { PEN as PAD_PEN } from './pad.js';
+import { PEN as PAD_PEN, DOT } from './pad.js';
 import { PreprocessView } from './preprocess_view.js';
 import { num, signed } from './format.js';
 import { fetchNetwork, predict } from './api.js';
@@ -48,8 +48,8 @@ const pixelInfo = $('[data-testid="pixel-info"]');
 withoutPrep.checked = false; // a reload starts with the pre-processing on (browsers restore checkboxes)
 
 // What the network reads: a shared drawing's own grid, or the strokes made into one.
-// Pad points are fractions of its side; closer than 0.4% of it is a dot, not a shape.
-const processedGrid = () => (pad.image ? pad.image.slice() : strokesToGrid(pad.strokes, { minExtent: 0.004 }));
+// Pad points are fractions of its side; closer than DOT (0.4%) of it is a dot, not a shape.
+const processedGrid = () => (pad.image ? pad.image.slice() : strokesToGrid(pad.strokes, { minExtent: DOT }));
 // The drawing where it was drawn: the pad shrunk to 28x28, with the pad's pen scaled down.
 const asDrawnGrid = () => (pad.image ? pad.image.slice() : strokesAsDrawn(pad.strokes, { pen: PAD_PEN * GRID_SIDE }));
 const raw = () => withoutPrep.checked;

@@ -10,13 +10,13 @@
 // prefers-reduced-motion: the end state at once, in the corner. A new stroke, Clear or Undo hides it.
 
 import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from './grid.js';
-import { PEN as PAD_PEN } from './pad.js';
+import { PEN as PAD_PEN, DOT } from './pad.js';
 import { t } from './i18n.js';
-import { INK } from './colors.js';
+import { INK, HILITE, rgba } from './colors.js';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const BG = '#0a1022';
-const GUIDE = 'rgba(255, 215, 94, 0.9)';   // the boxes and the centre of mass (the page's highlight)
+const GUIDE = rgba(HILITE, 0.9);           // the boxes and the centre of mass (the page's highlight)
 const CELL_LINES = 'rgba(140, 170, 220, 0.16)';
 
 // [stage, start ms] of each mode's timeline; the last entry is the end state.
@@ -253,7 +253,7 @@ function fitOf(strokes) {
   const extent = Math.max(box.x1 - box.x0, box.y1 - box.y0);
   const fit = {
     cx: (box.x0 + box.x1) / 2, cy: (box.y0 + box.y1) / 2,
-    scale: extent > 0.004 ? (BOX - PEN) / extent : 0, // main.js's minExtent: a dot stays a dot
+    scale: extent > DOT ? (BOX - PEN) / extent : 0, // a dot stays a dot
   };
   // The fitted drawing before it is centred, by the same rasterizer: its centre of mass.
   const fitted = strokes.map((s) => s.map((q) => ({
@@ -264,7 +264,7 @@ function fitOf(strokes) {
   g.forEach((v, i) => { total += v; sr += Math.floor(i / SIDE) * v; sc += (i % SIDE) * v; });
   const com = total > 0 ? { x: sc / total, y: sr / total } : { x: CENTRE, y: CENTRE };
   const shift = { dx: Math.round(CENTRE - com.x), dy: Math.round(CENTRE - com.y) };
-  return { box, fit, com, shift, sent: strokesToGrid(strokes, { minExtent: 0.004 }) };
+  return { box, fit, com, shift, sent: strokesToGrid(strokes, { minExtent: DOT }) };
 }
 
 function rowCentre(grid, r) {
