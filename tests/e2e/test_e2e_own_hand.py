@@ -13,8 +13,10 @@ import csv
 import io
 import json
 import re
+import shutil
 import time
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -24,6 +26,7 @@ from playwright.sync_api import expect
 from tools.browser import PHONE
 from tools.drawing import DIGITS, answer, draw, input_grid, settle
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"  # as conftest.py
 KEY = "nn-own-hand"  # static/js/own_hand/store.js
 MAX = 500
 # The PNG sheet's layout, as static/js/own_hand/export.js states it: checked against the PNG below.
@@ -169,6 +172,7 @@ def test_label_score_misread_reload_export_and_clear(page, tmp_path):
     path = tmp_path / "own.png"
     info.value.save_as(path)
     assert info.value.suggested_filename.endswith(".png")
+    shutil.copy(path, SCREENSHOTS / "own_hand-sheet.png")  # to look at
     img = Image.open(path).convert("RGB")
     assert img.size == (max(240, GAP + 2 * CELL_W), HEAD + GAP + CELL_H)
     px = img.load()
@@ -277,4 +281,4 @@ def test_screenshots_and_the_panel_in_view(open_page, lang, size):
         assert pad["y"] + pad["height"] / 2 <= panel.bounding_box()["y"]  # at least half the pad above the sheet
     if lang == "zh-TW":
         expect(page.get_by_test_id("own-hand-privacy")).to_contain_text("不會傳送到伺服器")
-    page.screenshot(path=f"test-artifacts/screenshots/own_hand-{size}-{lang}.png")
+    page.screenshot(path=str(SCREENSHOTS / f"own_hand-{size}-{lang}.png"))
