@@ -32,7 +32,7 @@ export function readPageColours() {
   const css = getComputedStyle(document.body || document.documentElement);
   for (const [colour, name] of [[POS, '--pos'], [NEG, '--neg'], [HILITE, '--hilite'], [BLUE, '--blue-rgb'], [INK, '--ink']]) {
     const rgb = parseColour(css.getPropertyValue(name));
-    if (!rgb) throw new Error(`main.css has no colour ${name}`);
+    if (!rgb) throw new Error(`main.css: no colour ${name}`); // for developers, not shown
     colour.splice(0, 3, ...rgb);
   }
 }

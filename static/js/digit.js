@@ -7,7 +7,7 @@
 // neighbour, as mlp.preprocess.to_bytes does): the grid the page sends and the share links agree.
 
 const meta = document.querySelector('meta[name="digit-facts"]');
-if (!meta) throw new Error('the page has no <meta name="digit-facts">');
+if (!meta) throw new Error('no <meta name="digit-facts">'); // for developers, not shown
 
 export const FACTS = Object.freeze(JSON.parse(meta.content));
 export const {
