@@ -70,10 +70,10 @@ def create_app(config=None):
 
     payload_of(entries[0])
 
-    def chosen(payload):
+    def chosen(payload, query=False):
         """The network a request names (default: the first), and the one to run: it or its snapshot."""
         entry = by_id[network_from_request(payload, list(by_id)) or entries[0].id]
-        k = snapshot_from_request(payload.get("snapshot"), len(entry.snapshots))
+        k = snapshot_from_request(payload.get("snapshot"), len(entry.snapshots), query)
         return entry, (entry.network if k is None else entry.snapshots[k]["network"])
     catalogs = load_catalogs()
     previews = preview.PreviewCache(network)
@@ -161,8 +161,8 @@ def create_app(config=None):
 
     @app.get("/api/network")
     def network_route():
-        entry, _ = chosen({k: v for k, v in request.args.items() if k in ("network", "snapshot")})
-        k = snapshot_from_request(request.args.get("snapshot"), len(entry.snapshots))
+        entry, _ = chosen({k: v for k, v in request.args.items() if k in ("network", "snapshot")}, query=True)
+        k = snapshot_from_request(request.args.get("snapshot"), len(entry.snapshots), query=True)
         network_json, network_etag = payload_of(entry, k)
         response = jsonify(network_json)
         response.set_etag(network_etag)

@@ -27,7 +27,7 @@ def test_reply_has_every_layer(client, mnist_test):
     assert [len(a) for a in reply["activations"]] == [784, 16, 16, 10]
     assert [len(z) for z in reply["weighted_sums"]] == [16, 16, 10]
     assert all(0.0 <= v <= 1.0 for layer in reply["activations"] for v in layer)
-    assert abs(sum(reply["probabilities"]) - 1.0) < 1e-4
+    assert abs(sum(reply["probabilities"]) - 1.0) <= 10 * 0.5e-4 + 1e-9
     assert reply["prediction"] == int(np.argmax(reply["activations"][-1])) == int(np.argmax(reply["probabilities"]))
     assert reply["empty"] is False
 
@@ -91,7 +91,9 @@ def test_empty_drawing_has_a_defined_answer(client):
     reply = predict(client, np.zeros(784))
     assert reply["empty"] is True and reply["prediction"] is None
     assert [len(a) for a in reply["activations"]] == [784, 16, 16, 10]
-    assert abs(sum(reply["probabilities"]) - 1.0) < 1e-4
+    assert abs(sum(reply["probabilities"]) - 1.0) <= 10 * 0.5e-4 + 1e-9  # ten values, each rounded to 4 places
+    # Nothing drawn, nothing believed: every output neuron stays dark.
+    assert max(reply["activations"][-1]) < 0.5
 
 
 def test_network_route_gives_the_loaded_weights(client, app):

@@ -138,11 +138,12 @@ def silenced_from_request(payload, network) -> list:
     return sorted(set(pairs))
 
 
-def snapshot_from_request(value, count) -> int | None:
-    """An optional snapshot number (0 = the random start .. count - 1 = trained), from JSON or a query string."""
+def snapshot_from_request(value, count, query=False) -> int | None:
+    """An optional snapshot number (0 = the random start .. count - 1 = trained): a JSON whole
+    number, or with ``query`` the digits of a query string."""
     if value is None:
         return None
-    if isinstance(value, str) and value.isdigit() and len(value) <= 4:
+    if query and isinstance(value, str) and value.isdigit() and len(value) <= 4:
         value = int(value)
     if type(value) is not int or not 0 <= value < count:
         raise InputError(f"'snapshot' must be a whole number from 0 to {count - 1}" if count
