@@ -36,6 +36,10 @@ from web.security import SECURITY_HEADERS
 MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
 
 
+class NotJson(Exception):
+    """A drawing sent as something other than JSON: a 415 that says what to send."""
+
+
 def create_app(config=None):
     app = Flask(__name__)
     app.config.update(
@@ -120,28 +124,27 @@ def create_app(config=None):
         response.cache_control.max_age = 86400  # the picture of a link never changes
         return response
 
-    @app.post("/api/predict")
-    def predict():
+    def drawing_request():
+        """What /api/predict and /api/explain are asked: the body, the drawing, the network, the silenced neurons
+        and whether to pre-process (false: the grid as sent, the page's "without" switch)."""
         if request.mimetype != "application/json":
-            return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
+            raise NotJson(f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')")
         payload = parse_json(read_body(request, MAX_BODY_BYTES))
         pixels = pixels_from_request(payload)
-        preprocess = preprocess_from_request(payload)  # false: the grid as sent (the page's "without" switch)
         entry, net = chosen(payload)
-        silenced = silenced_from_request(payload, net)
+        return payload, pixels, entry, net, silenced_from_request(payload, net), preprocess_from_request(payload)
+
+    @app.post("/api/predict")
+    def predict():
+        payload, pixels, entry, net, silenced, preprocess = drawing_request()
         # Answered in the form it was asked: numbers, or (pixels as base64 bytes) compact.
         reply = infer(net, pixels, compact=sent_as_bytes(payload), preprocess=preprocess, silenced=silenced)
         return jsonify({**reply, "network": entry.id})
 
     @app.post("/api/explain")
     def explain_route():
-        if request.mimetype != "application/json":
-            return jsonify(error=f"send JSON with Content-Type: application/json (got '{request.mimetype or 'none'}')"), 415
-        payload = parse_json(read_body(request, MAX_BODY_BYTES))
-        pixels = pixels_from_request(payload)
-        entry, net = chosen(payload)
-        silenced = silenced_from_request(payload, net)
-        return jsonify({"network": entry.id, **explanation(net, pixels, preprocess_from_request(payload), silenced)})
+        _, pixels, entry, net, silenced, preprocess = drawing_request()
+        return jsonify({**explanation(net, pixels, preprocess, silenced), "network": entry.id})
 
     @app.get("/api/networks")
     def networks_route():
@@ -184,6 +187,10 @@ def create_app(config=None):
                 request.path.startswith("/api/") or request.path == "/healthz" or response.status_code >= 400):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    @app.errorhandler(NotJson)
+    def not_json(exc):
+        return jsonify(error=str(exc)), 415
 
     @app.errorhandler(InputError)
     def bad_input(exc):

@@ -5,17 +5,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import seven_grid
 from mlp import explain, registry
 from mlp.preprocess import normalize, to_bytes
 
 
 def seven():
-    g = np.zeros((28, 28))
-    g[5:8, 6:22] = 1.0
-    for r in range(8, 25):
-        c = 21 - (r - 8) * 0.6
-        g[r, int(c) - 1:int(c) + 2] = 1.0
-    return [float(v) for v in g.reshape(-1)]
+    return [float(v) for v in seven_grid()]
 
 
 def post(client, route, **body):

@@ -3,6 +3,7 @@ and silenced neurons in the forward pass."""
 import numpy as np
 import pytest
 
+from conftest import seven_grid
 from mlp import explain, weights_io
 from mlp.network import Network
 
@@ -13,12 +14,7 @@ def shipped():
 
 
 def seven():
-    g = np.zeros((28, 28))
-    g[5:8, 6:22] = 1.0
-    for r in range(8, 25):
-        c = 21 - (r - 8) * 0.6
-        g[r, int(c) - 1:int(c) + 2] = 1.0
-    return g.reshape(-1)
+    return seven_grid()
 
 
 def output_sums(net, x, silenced=None):
