@@ -41,19 +41,29 @@ export function bounds(strokes) {
  * together than `minExtent` count as a single dot (nothing to scale up).
  */
 export function strokesToGrid(strokes, { pen = PEN, minExtent = MIN_EXTENT } = {}) {
-  const grid = new Float32Array(SIDE * SIDE);
   const box = bounds(strokes);
-  if (!box) return quantize(grid);
+  if (!box) return quantize(new Float32Array(SIDE * SIDE));
 
   // Scale so centre-lines plus the pen's width fill BOX pixels on the longer side.
   const extent = Math.max(box.x1 - box.x0, box.y1 - box.y0);
   const scale = extent > minExtent ? (BOX - pen) / extent : 0; // a dot stays a dot
   const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
   const k = SUPERSAMPLE;
-  const size = SIDE * k;
   const toX = (x) => ((x - cx) * scale + SIDE / 2) * k;
   const toY = (y) => ((y - cy) * scale + SIDE / 2) * k;
+  const isTap = (stroke) => !stroke.some((p) => (p.x - stroke[0].x) * scale !== 0 || (p.y - stroke[0].y) * scale !== 0);
+  return quantize(centreByMass(rasterize(strokes, pen, toX, toY, isTap)));
+}
 
+/**
+ * The strokes drawn white on black at SUPERSAMPLE x the grid with a round pen `pen` grid
+ * pixels wide, then each k x k block area-averaged (drawImage's smoothing is not an area
+ * filter at 10x): 784 values in 0..1, not yet rounded. `toX`, `toY` place a point on the
+ * big canvas; `isTap(stroke)` says a stroke never moved (canvas strokes nothing for a
+ * zero-length path, so its round cap is drawn as a disc).
+ */
+function rasterize(strokes, pen, toX, toY, isTap) {
+  const k = SUPERSAMPLE, size = SIDE * k;
   const ctx = scratchContext(size);
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.globalAlpha = 1;
@@ -67,21 +77,17 @@ export function strokesToGrid(strokes, { pen = PEN, minExtent = MIN_EXTENT } = {
   ctx.lineJoin = 'round';
   for (const stroke of strokes) {
     if (stroke.length === 0) continue;
-    const moved = stroke.some((p) => (p.x - stroke[0].x) * scale !== 0 || (p.y - stroke[0].y) * scale !== 0);
-    if (!moved) {
-      // A tap: zero-length paths are not stroked by canvas, so draw the round cap ourselves.
-      ctx.beginPath();
+    ctx.beginPath();
+    if (isTap(stroke)) {
       ctx.arc(toX(stroke[0].x), toY(stroke[0].y), (pen * k) / 2, 0, Math.PI * 2);
       ctx.fill();
       continue;
     }
-    ctx.beginPath();
     ctx.moveTo(toX(stroke[0].x), toY(stroke[0].y));
     for (let i = 1; i < stroke.length; i++) ctx.lineTo(toX(stroke[i].x), toY(stroke[i].y));
     ctx.stroke();
   }
-
-  // Area-average each k x k block (drawImage's smoothing is not an area filter at 10x).
+  const grid = new Float32Array(SIDE * SIDE);
   const { data } = ctx.getImageData(0, 0, size, size);
   const norm = 1 / (k * k * 255);
   for (let y = 0; y < size; y++) {
@@ -90,8 +96,7 @@ export function strokesToGrid(strokes, { pen = PEN, minExtent = MIN_EXTENT } = {
     for (let x = 0; x < size; x++, i += 4) grid[rowBase + ((x / k) | 0)] += data[i];
   }
   for (let i = 0; i < grid.length; i++) grid[i] *= norm;
-
-  return quantize(centreByMass(grid));
+  return grid;
 }
 
 /** Shift by whole pixels so the centre of mass is at (CENTRE, CENTRE); ink pushed off the edge is lost. */
@@ -131,37 +136,8 @@ export function quantize(grid) {
  * with the pad's own pen scaled down), and the pre-processing view's in-between pictures.
  */
 export function strokesAsDrawn(strokes, { pen }) {
-  const k = SUPERSAMPLE, size = SIDE * k;
-  const ctx = scratchContext(size);
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.globalAlpha = 1;
-  ctx.globalCompositeOperation = 'source-over';
-  ctx.fillStyle = '#000';
-  ctx.fillRect(0, 0, size, size);
-  ctx.strokeStyle = ctx.fillStyle = '#fff';
-  ctx.lineWidth = pen * k;
-  ctx.lineCap = 'round';
-  ctx.lineJoin = 'round';
-  for (const stroke of strokes) {
-    if (!stroke.length) continue;
-    ctx.beginPath();
-    if (stroke.every((p) => p.x === stroke[0].x && p.y === stroke[0].y)) {
-      ctx.arc(stroke[0].x * size, stroke[0].y * size, (pen * k) / 2, 0, Math.PI * 2); // a tap: its round cap
-      ctx.fill();
-      continue;
-    }
-    ctx.moveTo(stroke[0].x * size, stroke[0].y * size);
-    for (let i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i].x * size, stroke[i].y * size);
-    ctx.stroke();
-  }
-  const { data } = ctx.getImageData(0, 0, size, size);
-  const grid = new Float32Array(SIDE * SIDE);
-  for (let y = 0; y < size; y++) {
-    const rowBase = ((y / k) | 0) * SIDE;
-    let i = y * size * 4;
-    for (let x = 0; x < size; x++, i += 4) grid[rowBase + ((x / k) | 0)] += data[i];
-  }
-  const norm = 1 / (k * k * 255);
-  for (let i = 0; i < grid.length; i++) grid[i] *= norm;
-  return quantize(grid);
+  const size = SIDE * SUPERSAMPLE;
+  const at = (v) => v * size;
+  const isTap = (stroke) => stroke.every((p) => p.x === stroke[0].x && p.y === stroke[0].y);
+  return quantize(rasterize(strokes, pen, at, at, isTap));
 }

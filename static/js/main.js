@@ -6,7 +6,7 @@ import { initLanguage, onLanguageChange, t } from './i18n.js';
 import { initPalette, onPaletteChange, palette } from './palette.js';
 import { Pad } from './pad.js';
 import { strokesToGrid, strokesAsDrawn, SIDE as GRID_SIDE } from './grid.js';
-import { PEN as PAD_PEN, DOT } from './pad.js';
+import { PAD_PEN, DOT } from './pad.js';
 import { PreprocessView } from './preprocess_view.js';
 import { num, signed } from './format.js';
 import { fetchNetwork, predict } from './api.js';

@@ -8,7 +8,7 @@ import { onPixelRatioChange } from './canvas.js';
 import { BLUE, INK, rgba } from './colors.js';
 import { SIDE as GRID_SIDE } from './digit.js'; // a shared drawing is the network's 28x28 input
 
-export const PEN = 0.05;  // pen width on the pad, as a fraction of its side
+export const PAD_PEN = 0.05;  // pen width on the pad, as a fraction of its side (not the digit's PEN)
 export const DOT = 0.004; // strokes within this fraction of the pad are a dot, not a shape (the grid's minExtent)
 const MIN_STEP = 0.002;   // ignore moves shorter than this: they add points, not shape
 const CELL_LINES = 'rgba(140, 170, 220, 0.16)'; // its pixels' edges, as on the network's input grid
@@ -156,7 +156,7 @@ export class Pad extends EventTarget {
   }
 
   #style(ctx) {
-    ctx.lineWidth = PEN * this.side;
+    ctx.lineWidth = PAD_PEN * this.side;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
     ctx.strokeStyle = rgba(INK);

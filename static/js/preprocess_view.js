@@ -10,7 +10,7 @@
 // prefers-reduced-motion: the end state at once, in the corner. A new stroke, Clear or Undo hides it.
 
 import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from './grid.js';
-import { PEN as PAD_PEN, DOT } from './pad.js';
+import { PAD_PEN, DOT } from './pad.js';
 import { t } from './i18n.js';
 import { INK, HILITE, rgba } from './colors.js';
 
