@@ -21,8 +21,9 @@ SCRIPTS = sorted((ROOT / "static" / "js").rglob("*.js"))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 # What may stay in Latin letters in the Chinese catalog: a proper name or two, the
-# function's own name as the video's subtitles keep it, and the equations' letters.
-ALLOWED_LATIN = re.compile(r"Sigmoid|MNIST|3Blue1Brown|\b[zwab]\b|\b(?:CSV|PNG)\b")  # and file formats' names
+# function's own name as the video's subtitles keep it, the equations' letters, file
+# formats' names, and the name printed on a key (「Enter 鍵」, as Taiwanese keyboards say it).
+ALLOWED_LATIN = re.compile(r"Sigmoid|MNIST|3Blue1Brown|\b[zwab]\b|\b(?:CSV|PNG)\b|\bEnter(?= ?鍵)")
 NAMES_OF_LANGUAGES = "language."  # each language is named in itself ("English" in both catalogs)
 
 
