@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import seven_grid
+from tests.grids import seven_grid
 from mlp import explain, registry
 from mlp.preprocess import normalize, to_bytes
 

@@ -3,7 +3,7 @@ and silenced neurons in the forward pass."""
 import numpy as np
 import pytest
 
-from conftest import seven_grid
+from tests.grids import seven_grid
 from mlp import explain, weights_io
 from mlp.network import Network
 
