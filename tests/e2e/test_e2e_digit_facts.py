@@ -33,9 +33,10 @@ ROUND_JS = """async (values) => {
   return { levels: Array.from(facts.toLevels(values)), grid: grid.quantize(values) };
 }"""
 
-# A digit's fact written as a JS literal: `const SIDE = 28`, `= 2.4;`, `minExtent = 1e-6`...
-COPIES = [r"\b(?:const|let)\s+(?:GRID_)?(?:SIDE|BOX|CENTRE|PEN|SUPERSAMPLE|N_PIXELS|MIN_EXTENT)\s*=\s*[\d.]",
-          r"minExtent\s*=\s*[\d.]"]
+# A digit's fact written as a JS literal of its value: `const SIDE = 28`, `PEN = 2.4`, `minExtent = 1e-6`...
+# (The pad's own pen, `PEN = 0.05` of the pad's side, is another quantity.)
+LITERAL = re.compile(r"\b(?:const|let)\s+(?:GRID_)?(SIDE|BOX|CENTRE|PEN|SUPERSAMPLE|N_PIXELS|MIN_EXTENT)\s*=\s*([\d.e-]+)"
+                     r"|\b(minExtent)\s*=\s*([\d.e-]+)")
 
 
 def test_the_page_modules_hold_the_servers_facts(page):
@@ -50,11 +51,14 @@ def test_the_page_modules_hold_the_servers_facts(page):
 
 
 def test_no_module_keeps_its_own_copy_of_a_fact():
+    facts = {**digit.FACTS, "minExtent": digit.MIN_EXTENT}
+    copies = []
     for path in sorted(JS.rglob("*.js")):
-        text = path.read_text(encoding="utf-8")
-        for pattern in COPIES:
-            found = re.search(pattern, text)
-            assert not found, f"{path.relative_to(JS)} writes a digit fact itself: {found.group(0)!r}"
+        for m in LITERAL.finditer(path.read_text(encoding="utf-8")):
+            name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            if float(value) == facts[name]:
+                copies.append(f"{path.relative_to(JS)}: {m.group(0)}")
+    assert not copies, "modules that write a digit fact themselves: " + "; ".join(copies)
 
 
 def test_the_page_rounds_grey_levels_as_numpy(page):
