@@ -10,6 +10,7 @@ network's sizes and parameters, and the browser logs no error (the open_page fix
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -113,8 +114,10 @@ def test_the_page_draws_every_layer_of_the_network(open_page, tiny):
     xs = [boxes[layer, 0]["x"] for layer in range(1, len(sizes))]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
 
-    # The layers' names are this network's, one a layer, side by side without touching.
+    # The layers' names are this network's, one a layer, side by side without touching; so is what is read out.
     net = page.get_by_test_id("network")
+    expect(net).to_have_attribute("aria-label", re.compile(re.escape("-".join(map(str, sizes)))))
+    expect(page.get_by_test_id("input-pixels")).to_have_attribute("aria-label", re.compile(f"its {sizes[1]} weights"))
     labels = json.loads(net.get_attribute("data-labels"))
     assert labels in layer_names(sizes), labels
     ink = json.loads(net.get_attribute("data-label-boxes"))
