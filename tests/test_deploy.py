@@ -19,18 +19,13 @@ import numpy as np
 import pytest
 
 from web.security import SECURITY_HEADERS
-from deploy.stack import ROOT, SERVE, Stack, nginx_path
+from deploy.stack import ROOT, SERVE, Stack
+from tests.needs import need_nginx
 from web import sharelink
 
 PUBLIC_URL = "https://digits.example.org"
 
 
-def need_nginx():
-    if nginx_path() is None:
-        reason = "nginx is not installed (apt-get install nginx): the production stack cannot run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")

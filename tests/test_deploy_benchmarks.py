@@ -1,5 +1,4 @@
 """The production-stack benchmarks run (tiny counts, a few seconds each) and print their figures."""
-import os
 import re
 import subprocess
 import sys
@@ -7,19 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from deploy.stack import nginx_path
+from tests.needs import need_nginx
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"[\d,]+(\.\d+)?"
 
 
 @pytest.fixture(autouse=True)
-def need_nginx():
-    if nginx_path() is None:
-        reason = "nginx is not installed (apt-get install nginx): the production stack cannot run"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+def nginx_there():
+    need_nginx()
 
 
 def run(script, *args):
