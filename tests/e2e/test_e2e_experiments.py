@@ -75,7 +75,7 @@ def test_noise_still_gets_an_answer_and_the_page_says_why(page):
     expect(note).to_be_visible()
     expect(note).to_contain_text("Random noise, not a digit")
     expect(note).to_contain_text(f"Yet the network answers {digit}")
-    expect(note).to_contain_text("only ever trained on digits")
+    expect(note).to_contain_text("never from noise")
     # The sentence's number is the one its bar shows (test_e2e_newcomer.py checks it against the reply).
     pct = int(re.search(r"(\d+)%", note.text_content()).group(1))
     bar = page.locator(f'[data-testid="probabilities"] .prob[data-digit="{digit}"]')
