@@ -106,7 +106,7 @@ def create_app(config=None):
                       else translate(catalog, "og.title.answer", digit=answer)}
             except sharelink.LinkError:
                 pass  # the page itself tells the person, in their language
-        response = make_response(render_template("index.html", sizes=network.sizes, n_params=network.n_params,
+        response = make_response(render_template("index.html", network_id=entries[0].id, sizes=network.sizes, n_params=network.n_params,
                                                  test_accuracy=network.meta.get("test_accuracy"), og=og))
         response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
         return response

@@ -28,9 +28,22 @@ function decodeFloats(b64, count = null) {
   return out;
 }
 
-/** Every layer's weights (row-major n_out x n_in) and biases. */
-export async function fetchNetwork() {
-  const body = await json(await fetch('/api/network', { headers: { Accept: 'application/json' } }));
+/** A query string of the options that are set: `?network=video&snapshot=3` (or ''). */
+function query(options) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(options)) if (v !== null && v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+const getJson = async (url) => json(await fetch(url, { headers: { Accept: 'application/json' } }));
+
+/**
+ * Every layer's weights (row-major n_out x n_in) and biases: of `network` (default: the
+ * server's first) or of its training snapshot `snapshot` (an index into /api/snapshots).
+ */
+export async function fetchNetwork({ network = null, snapshot = null } = {}) {
+  const body = await getJson(`/api/network${query({ network, snapshot })}`);
   const layers = body.layers.map((layer) => {
     const [nOut, nIn] = layer.shape;
     return { nOut, nIn, weights: decodeFloats(layer.weights, nOut * nIn), biases: Float32Array.from(layer.biases) };
@@ -58,14 +71,8 @@ const floats = (b64) => Array.from(decodeFloats(b64));
  * (every array base64); it is decoded here and the rest of the page sees numbers.
  * `preprocess: false`: the server gives the network the grid as sent, not normalized.
  */
-export async function predict(pixels, { preprocess = true } = {}) {
-  const body = { pixels: encodePixels(pixels) };
-  if (!preprocess) body.preprocess = false; // the grid as sent: the "without pre-processing" switch
-  const response = await fetch('/api/predict', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
+export async function predict(pixels, { preprocess = true, ...asked } = {}) {
+  const response = await post('/api/predict', pixels, { preprocess, ...asked });
   const reply = await json(response);
   const [input, ...layers] = reply.activations;
   reply.activations = [decodePixels(input), ...layers.map(floats)];
@@ -73,3 +80,34 @@ export async function predict(pixels, { preprocess = true } = {}) {
   reply.probabilities = floats(reply.probabilities);
   return reply;
 }
+
+/**
+ * The drawing sent to `url` with the options the API takes: `network`, `silenced`
+ * ([[layer, index], ...]), `snapshot`, and `preprocess: false` for the grid as sent.
+ */
+function post(url, pixels, { preprocess = true, network = null, silenced = null, snapshot = null } = {}) {
+  const body = { pixels: encodePixels(pixels) };
+  if (!preprocess) body.preprocess = false; // the grid as sent: the "without pre-processing" switch
+  if (network !== null) body.network = network;
+  if (silenced && silenced.length) body.silenced = silenced;
+  if (snapshot !== null) body.snapshot = snapshot;
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * Why this answer: the two brightest digits with a 28x28 map each of how much every
+ * input pixel pushed that output's weighted sum up (> 0) or down (< 0); see the README.
+ */
+export async function explain(pixels, options = {}) {
+  return json(await post('/api/explain', pixels, options));
+}
+
+/** The networks the server has, the default first (GET /api/networks). */
+export const fetchNetworks = () => getJson('/api/networks');
+
+/** The training snapshots of `network` (GET /api/snapshots): {network, snapshots: [{index, step, epoch, test_accuracy}]}. */
+export const fetchSnapshots = (network = null) => getJson(`/api/snapshots${query({ network })}`);

@@ -20,6 +20,7 @@ import { NoiseNote, randomPixels } from './experiments/noise.js';
 import { EdgeDetector } from './experiments/edge_detector.js';
 import { FONT, stacked } from './theme.js'; // main.css's font, and whether its layout is the stacked one
 import { OwnHand } from './own_hand/panel.js';
+import { asked, network as askedNetwork, onAskedChange } from './asked.js';
 
 await initLanguage();
 
@@ -246,7 +247,7 @@ pixelLayer.addEventListener('blur', () => showPixel(null)); // Tab or a click el
 
 const live = new LivePredictor({
   snapshot: currentGrid,
-  send: (pixels) => predict(pixels, { preprocess: !raw() }),
+  send: (pixels) => predict(pixels, { preprocess: !raw(), ...asked() }),
   onReply: (reply, version) => {
     lastReply = reply;
     lastVersion = version;
@@ -370,7 +371,10 @@ if (shared) pad.showGrid(shared); // exactly the sender's 784 values: the same a
 syncControls();
 live.changed(); // the drawing (or the blank pad: its resting state) through the network
 
-fetchNetwork().then(
+// Another question for the same drawing (a neuron silenced, a snapshot of the training): asked again.
+onAskedChange(() => live.changed({ reset: true }));
+
+fetchNetwork({ network: askedNetwork() }).then(
   (net) => { view.setNetwork(net); inspector.setNetwork(net); },
   (err) => { setStatus(() => t('status.weights', { error: err.message })); },
 );

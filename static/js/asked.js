@@ -1,0 +1,59 @@
+// What the network is asked besides the drawing, in one place: which network, which
+// hidden neurons are silenced, and which snapshot of its training (null: the trained one).
+// The compare, silence and watch-it-learn controls set these; the live predictor asks
+// again whenever one changes (main.js), so every view shows the same question's answer.
+
+const listeners = new Set();
+
+const state = {
+  network: document.body.dataset.network || null, // the page's network, as the server rendered it
+  silenced: [], // [[layer, index], ...]: hidden layers from 1, neurons from 0 (the API's form)
+  snapshot: null,
+};
+
+/** The current question's options, as the API takes them (only those that are set). */
+export function asked() {
+  const out = {};
+  if (state.network) out.network = state.network;
+  if (state.silenced.length) out.silenced = state.silenced.map((pair) => pair.slice());
+  if (state.snapshot !== null) out.snapshot = state.snapshot;
+  return out;
+}
+
+export const network = () => state.network;
+export const snapshot = () => state.snapshot;
+export const silenced = () => state.silenced.map((pair) => pair.slice());
+export const isSilenced = (layer, index) => state.silenced.some(([l, i]) => l === layer && i === index);
+
+function changed(what) {
+  for (const fn of listeners) fn(what);
+}
+
+/** Silence (or bring back) one hidden neuron. */
+export function setSilenced(layer, index, off) {
+  const has = isSilenced(layer, index);
+  if (off === has) return;
+  state.silenced = off ? [...state.silenced, [layer, index]].sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    : state.silenced.filter(([l, i]) => l !== layer || i !== index);
+  changed('silenced');
+}
+
+/** Every neuron back on. */
+export function resetSilenced() {
+  if (!state.silenced.length) return;
+  state.silenced = [];
+  changed('silenced');
+}
+
+/** Ask a snapshot of the training (an index into /api/snapshots), or null for the trained network. */
+export function setSnapshot(k) {
+  if (state.snapshot === k) return;
+  state.snapshot = k;
+  changed('snapshot');
+}
+
+/** fn(what) after every change: what is 'silenced' or 'snapshot'. Returns the unsubscribe. */
+export function onAskedChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
