@@ -73,8 +73,12 @@ const noiseNote = new NoiseNote($('[data-testid="noise-note"]'));
 let noiseImage = null; // the pad's grid when it is the noise the button made
 const showingNoise = () => noiseImage !== null && pad.image === noiseImage && !pad.strokes.length;
 
-// One side panel at a time: the neuron inspector, the edge detector or the test on your own hand.
-const syncPanels = () => layout.classList.toggle('inspecting', inspector.isOpen || edge.isOpen || ownHand.isOpen);
+// One side panel at a time (the neuron inspector, the edge detector, the test on your own hand, ...):
+// each is listed in sidePanels once made; opening one closes the others.
+const sidePanels = [];
+const syncPanels = () => layout.classList.toggle('inspecting', sidePanels.some((p) => p.isOpen));
+/** Close every side panel but `keep` (the one about to open), leaving the focus where it goes next. */
+const closeOthers = (keep) => { for (const p of sidePanels) if (p !== keep) p.close({ restoreFocus: false }); };
 
 /**
  * On a phone a side panel is a sheet over the lower part of the screen: scroll the page
@@ -92,8 +96,7 @@ function keepAboveSheet(el, panel) {
 const view = new NetworkView(netCanvas, $('[data-testid="neurons"]'), {
   sizes: SIZES,
   onSelect: (sel, button, { keyboard }) => {
-    edge.close({ restoreFocus: false });
-    ownHand.close({ restoreFocus: false });
+    closeOthers(inspector);
     // From the keyboard, the focus goes into the panel; closing it brings it back to the neuron.
     inspector.open(sel, button, { focus: keyboard });
     view.select(sel);
@@ -122,8 +125,7 @@ const edge = new EdgeDetector($('[data-testid="edge-detector"]'), {
 });
 edgeBtn.addEventListener('click', () => {
   if (edge.isOpen) { edge.close(); return; }
-  inspector.close({ restoreFocus: false });
-  ownHand.close({ restoreFocus: false });
+  closeOthers(edge);
   edge.setInput(asDrawnGrid());
   edge.open(edgeBtn);
 });
@@ -288,10 +290,11 @@ const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
   },
   onClose: () => { ownBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
 });
+sidePanels.push(inspector, edge, ownHand);
+
 ownBtn.addEventListener('click', () => {
   if (ownHand.isOpen) { ownHand.close(); return; }
-  inspector.close({ restoreFocus: false });
-  edge.close({ restoreFocus: false });
+  closeOthers(ownHand);
   ownHand.open(ownBtn);
 });
 

@@ -207,7 +207,7 @@ def test_label_score_misread_reload_export_and_clear(page, tmp_path):
     for r in sent:
         if r.method != "GET":
             assert r.url.endswith("/api/predict"), r.url
-            assert set(r.post_data_json) <= {"pixels", "preprocess"}, r.post_data
+            assert set(r.post_data_json) <= {"pixels", "preprocess", "network"}, r.post_data  # the page names its network
     paths = {urlparse(r.url).path for r in sent}
     assert {p for p in paths if not p.startswith("/static/")} <= {"/", "/api/network", "/api/predict"}, paths
 
