@@ -1,6 +1,7 @@
 // The neuron inspector: for one neuron, its incoming weights as a picture,
 // its bias, the weighted sum z = w·a + b with the live numbers, σ(z) on the
-// sigmoid curve, and what this drawing contributes (weight × input).
+// sigmoid curve, and what this drawing contributes (weight × input). A hidden neuron can be
+// silenced here (held at 0: asked.js; silence.js shows it across the page).
 
 import { drawSignedGrid } from './weight_image.js';
 import { drawSigmoid } from './sigmoid_plot.js';
@@ -9,6 +10,7 @@ import { t } from './i18n.js';
 import { palette } from './palette.js';
 import { SidePanel } from './side_panel.js';
 import { FONT } from './theme.js';
+import { isSilenced, onAskedChange, setSilenced } from './asked.js';
 
 /**
  * A layer's inputs laid out as a grid: square when they are (784 -> 28x28, 16 -> 4x4), else the
@@ -40,7 +42,17 @@ export class Inspector {
       a: $('[data-field="a"]'),
       sigmoid: $('[data-testid="sigmoid"]'),
       note: $('[data-testid="bias-note"]'),
+      silenceRow: $('[data-testid="silence-row"]'),
+      silence: $('[data-testid="silence-toggle"]'),
+      silencedNote: $('[data-testid="silenced-note"]'),
+      act: $('[data-field="a"]').parentElement,
     };
+    // The switch: this neuron held at 0 (or back); the answer is asked again (main.js).
+    this.el.silence.addEventListener('click', () => {
+      if (!this.sel || this.#isOutput(this.sel.layer)) return;
+      setSilenced(this.sel.layer, this.sel.index, !isSilenced(this.sel.layer, this.sel.index));
+    });
+    onAskedChange((what) => { if (what === 'silenced') this.#render(); });
     // Open, close, Escape and the focus: the same as the edge detector's panel.
     this.panel = new SidePanel(root, {
       title: this.el.title,
@@ -84,10 +96,19 @@ export class Inspector {
     if (this.isOpen) this.#render();
   }
 
+  #isOutput(layer) { return layer === this.sizes.length - 1; }
+
   #render() {
     if (!this.isOpen || !this.sel) return;
     const { layer, index } = this.sel;
-    const last = layer === this.sizes.length - 1;
+    const last = this.#isOutput(layer);
+    // Output neurons cannot be silenced (the API refuses them): no switch there.
+    const off = !last && isSilenced(layer, index);
+    this.el.silenceRow.hidden = last;
+    this.el.silence.setAttribute('aria-pressed', off ? 'true' : 'false');
+    this.el.silencedNote.hidden = !off;
+    this.root.dataset.silenced = off ? 'true' : 'false';
+    this.el.act.dataset.silenced = off ? 'true' : 'false';
     // The title names the neuron in the page's language; data-i18n would put "Neuron" back on a switch.
     delete this.el.title.dataset.i18n;
     this.el.title.textContent = last

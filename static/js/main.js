@@ -20,7 +20,9 @@ import { NoiseNote, randomPixels } from './experiments/noise.js';
 import { EdgeDetector } from './experiments/edge_detector.js';
 import { FONT, stacked } from './theme.js'; // main.css's font, and whether its layout is the stacked one
 import { OwnHand } from './own_hand/panel.js';
-import { asked, network as askedNetwork, onAskedChange } from './asked.js';
+import { asked, network as askedNetwork, onAskedChange, isSilenced } from './asked.js';
+import { ExplainPanel } from './experiments/explain.js';
+import { SilenceBar } from './silence.js';
 
 await initLanguage();
 
@@ -34,6 +36,7 @@ const shareBtn = $('[data-testid="share"]');
 const noiseBtn = $('[data-testid="noise"]');
 const edgeBtn = $('[data-testid="edge-open"]');
 const ownBtn = $('[data-testid="own-hand-open"]');
+const explainBtn = $('[data-testid="explain-open"]');
 const hint = $('[data-testid="hint"]');
 const status = $('[data-testid="status"]');
 const inputGrid = $('[data-testid="input-grid"]');
@@ -137,10 +140,17 @@ function labelNeurons() {
     const layer = Number(b.dataset.layer), i = Number(b.dataset.index);
     b.setAttribute('aria-label', layer === last
       ? t('neuron.output', { digit: i })
-      : t('neuron.hidden', { layer, n: i + 1 }));
+      : t(isSilenced(layer, i) ? 'silence.neuron' : 'neuron.hidden', { layer, n: i + 1 }));
   }
 }
 labelNeurons();
+
+// Silenced neurons (asked.js): how many, Reset all, their marks and their buttons' names (silence.js).
+const silenceBar = new SilenceBar($('[data-testid="silence-bar"]'), {
+  view,
+  relabel: labelNeurons,
+  afterReset: () => (inspector.isOpen ? $('[data-testid="silence-toggle"]') : view.neurons.current).focus(),
+});
 
 /** The layers' names painted under the network, in the page's language (wide and narrow canvas). */
 function labelCanvas() {
@@ -292,6 +302,23 @@ const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
 });
 sidePanels.push(inspector, edge, ownHand);
 
+// Why this answer? (experiments/explain.js): the same drawing and question as the live prediction.
+const why = new ExplainPanel($('[data-testid="explain"]'), {
+  drawing: () => ({ pixels: currentGrid(), preprocess: !raw(), empty: pad.isEmpty }),
+  onOpen: () => {
+    explainBtn.setAttribute('aria-expanded', 'true');
+    syncPanels();
+    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
+  },
+  onClose: () => { explainBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+});
+sidePanels.push(why);
+explainBtn.addEventListener('click', () => {
+  if (why.isOpen) { why.close(); return; }
+  closeOthers(why);
+  why.open(explainBtn);
+});
+
 ownBtn.addEventListener('click', () => {
   if (ownHand.isOpen) { ownHand.close(); return; }
   closeOthers(ownHand);
@@ -316,6 +343,7 @@ pad.addEventListener('change', (e) => {
   if (!showingNoise()) noiseNote.hide();
   else if (kind === 'noise' || !noiseNote.isShown) noiseNote.show(); // Undo can bring the noise back
   live.changed({ reset });
+  if (kind === 'ink' || kind === 'fresh') why.drawingNow(); else why.changed(); // asked again once the pen lifts
   ownHand.update(); // the answer on screen is no longer this drawing's
   // Mid-stroke the address bar waits for the pen to lift: one replaceState per stroke, not per move.
   share.changed({ settled: kind !== 'ink' && kind !== 'fresh', loaded: kind === 'load' });
@@ -323,6 +351,7 @@ pad.addEventListener('change', (e) => {
 pad.addEventListener('strokeend', () => {
   share.sync();
   announcer.rest(); // the pen is up: the answer may be spoken
+  why.changed();
   ownHand.update();
   showPreprocessing();
   flowWhenAnswered();
@@ -334,6 +363,7 @@ playBtn.addEventListener('click', () => { if (currentReply()) view.flow(); else 
 withoutPrep.addEventListener('change', () => {
   // Another input for the same drawing: asked again, and its way to the input shown.
   live.changed({ reset: true });
+  why.changed();
   if (!pad.isEmpty) showPreprocessing();
 });
 clearBtn.addEventListener('click', () => pad.clear());
@@ -352,6 +382,7 @@ onPaletteChange(() => {
   view.select(view.selected); // redraws the connections in the new colours (dashed negatives in cb)
   inspector.refresh();
   edge.refresh();
+  why.refresh();
 });
 
 onLanguageChange(() => {
@@ -363,6 +394,8 @@ onLanguageChange(() => {
   share.relabel();
   noiseNote.relabel();
   ownHand.relabel();
+  why.refresh();
+  silenceBar.refresh();
   prep.relabel();
   if (pixelCursor !== null) showPixel(pixelCursor);
   announcer.reset();

@@ -35,6 +35,9 @@ const LABEL_GAP = 16;      // px kept free between two layer names (they read as
 const LABEL_SHIFT = 0.3;   // how far (a share of its width) a name may move off its layer's centre
 const DASH = [4, 3];        // negative weights' lines when state.negDashed (CSS px: dash, gap)
 const NO_DASH = [];
+const SILENCED = 'rgba(235, 240, 255, 0.9)'; // a silenced neuron's dashed ring and slash
+const SILENCED_DASH = [3, 2.5];
+const NONE = [];
 
 /** One channel of the mix of DARK (t = 0) and LIT (t = 1). */
 const mixChannel = (c, t) => Math.round(DARK[c] + (LIT[c] - DARK[c]) * t);
@@ -108,7 +111,7 @@ export class NetworkPainter {
     this.halo = makeCanvas(1, 1);                         // one neuron's glow, at full strength
     this.labels = { full: [], compact: [] };              // the layers' names (setLabels)
     this.labelFit = null;                                 // where the names go (#fitLabels), per layout
-    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: 'solid', pixelLines: 0, pulses: 0 }; // what draw() put in the picture
+    this.painted = { labels: [], labelFont: '', labelBoxes: [], negatives: 'solid', pixelLines: 0, pulses: 0, silenced: 0 }; // what draw() put in the picture
   }
 
   /**
@@ -139,13 +142,15 @@ export class NetworkPainter {
    * Paint everything (the context's transform maps CSS pixels to the canvas).
    * state: shown (activations per layer), prediction (digit or null),
    * selected ({layer, index} or null), pos, neg and hilite (the weights' and the highlight's colours, [r, g, b]),
-   * negDashed (true: negative weights' lines are dashed). Afterwards this.painted says
+   * negDashed (true: negative weights' lines are dashed), silenced ([[layer, index], ...]: hidden
+   * neurons held at 0, marked with a dashed ring and a slash). Afterwards this.painted says
    * which labels and which style of negative lines the picture holds.
    */
   draw(ctx, state) {
     if (!this.geo) return;
     this.painted = {
       labels: [], labelFont: '', labelBoxes: [], negatives: state.negDashed ? 'dashed' : 'solid', pixelLines: 0, pulses: 0,
+      silenced: 0,
     };
     ctx.clearRect(0, 0, this.geo.W, this.geo.H);
     if (this.layers && this.lines) {
@@ -447,9 +452,11 @@ export class NetworkPainter {
     ctx.strokeRect(gx, gy, g, g);
   }
 
-  #neurons(ctx, layer, { shown, selected, prediction, hilite }) {
+  #neurons(ctx, layer, { shown, selected, prediction, hilite, silenced }) {
     const { r, digitFonts } = this.geo;
     const acts = shown[layer];
+    // This layer's silenced neurons (a few at most: no lookup table per frame).
+    const off = silenced && silenced.length ? silenced.filter(([l]) => l === layer).map(([, i]) => i) : NONE;
     const last = layer === this.sizes.length - 1;
     const points = this.geo.layers[layer];
     const hs = this.haloSide;
@@ -468,6 +475,7 @@ export class NetworkPainter {
       ctx.lineWidth = 1.2;
       ctx.strokeStyle = RING;
       ctx.stroke();
+      if (off.length && off.includes(i)) this.#silencedMark(ctx, p, r);
       const isSel = !!selected && selected.layer === layer && selected.index === i;
       const isWinner = last && prediction === i;
       if (isSel || isWinner) {
@@ -492,6 +500,27 @@ export class NetworkPainter {
         ctx.fillText(String(i), p.x + r + 8, p.y);
       }
     }
+  }
+
+  /** A silenced neuron: dark, with a dashed ring and a slash (it is held at 0, whatever comes in). */
+  #silencedMark(ctx, p, r) {
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+    ctx.fillStyle = `rgb(${DARK[0]}, ${DARK[1]}, ${DARK[2]})`;
+    ctx.fill();
+    ctx.strokeStyle = SILENCED;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(SILENCED_DASH);
+    ctx.stroke();
+    ctx.setLineDash(NO_DASH);
+    const d = r * 0.62;
+    ctx.beginPath();
+    ctx.moveTo(p.x - d, p.y + d);
+    ctx.lineTo(p.x + d, p.y - d);
+    ctx.lineCap = 'round';
+    ctx.lineWidth = Math.max(1.5, r * 0.22);
+    ctx.stroke();
+    this.painted.silenced += 1;
   }
 
   #labels(ctx) {

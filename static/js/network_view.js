@@ -17,8 +17,8 @@
 // data-labels (the layer names, JSON), data-label-boxes (where each name's ink is,
 // [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, data-negative-style ('solid',
 // or 'dashed' in the colour-blind palette), data-flow and data-flow-layer (the signal flowing),
-// data-pulses and data-pixel-lines. The layer names (setLabels) and the neurons' button
-// names come from the page (main.js), in its language.
+// data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks).
+// The layer names (setLabels) and the neurons' button names come from the page (main.js), in its language.
 
 import { NetworkPainter } from './network_paint.js';
 import { Motion } from './network_motion.js';
@@ -45,6 +45,7 @@ export class NetworkView {
     this.prediction = null;
     this.selected = null; // {layer, index}
     this.pixel = null;    // the input pixel looked at (0..783), or null
+    this.silenced = [];   // [[layer, index], ...]: hidden neurons held at 0 (asked.js), marked on the picture
     this.raf = null;
     this.lastFrame = 0;          // the latest animation frame's time
     this.frameMs = 1000 / 60;    // the display's frame interval (measured as frames go by)
@@ -141,6 +142,13 @@ export class NetworkView {
     this.#paintNow();
   }
 
+  /** Hidden neurons held at 0 ([[layer, index], ...]): marked on the picture and on their buttons. */
+  setSilenced(list) {
+    this.silenced = list.map((pair) => pair.slice());
+    this.neurons.setSilenced(this.silenced);
+    this.#paintNow();
+  }
+
   /** Where the input grid is, in CSS pixels of the canvas: {x, y, side}. */
   get inputBox() {
     const { gx, gy, g } = this.painter.geo;
@@ -196,7 +204,7 @@ export class NetworkView {
   /** What the painter draws. */
   #state() {
     return {
-      shown: this.motion.shown, selected: this.selected, pixel: this.pixel,
+      shown: this.motion.shown, selected: this.selected, pixel: this.pixel, silenced: this.silenced,
       prediction: this.motion.outputLit ? this.prediction : null, // boxed once the signal reaches the output
       flow: this.motion.flow,
       pos: [...POS], neg: [...NEG], hilite: [...HILITE], negDashed: palette() === 'cb',
@@ -241,8 +249,9 @@ export class NetworkView {
   }
 
   /** The canvas's data attributes follow the picture now on it (written only when they change). */
-  #showPainted({ labels, labelFont, labelBoxes, negatives, pixelLines, pulses }) {
+  #showPainted({ labels, labelFont, labelBoxes, negatives, pixelLines, pulses, silenced }) {
     this.canvas.dataset.pixelLines = String(pixelLines); // the input pixel's weights drawn, for the tests
+    this.canvas.dataset.silenced = String(silenced || 0); // the silenced neurons marked, for the tests
     if (pulses) this.canvas.dataset.pulses = String(Math.max(pulses, Number(this.canvas.dataset.pulses || 0)));
     const names = JSON.stringify(labels), boxes = JSON.stringify(labelBoxes);
     if (names !== this.shownLabels) this.canvas.dataset.labels = this.shownLabels = names;

@@ -51,6 +51,14 @@ export class NeuronButtons {
     }
   }
 
+  /** Hidden neurons held at 0 ([[layer, index], ...]): data-silenced on their buttons (main.js names them so). */
+  setSilenced(list) {
+    for (const b of this.all) {
+      const off = list.some(([l, i]) => l === +b.dataset.layer && i === +b.dataset.index);
+      if (off) b.dataset.silenced = 'true'; else delete b.dataset.silenced;
+    }
+  }
+
   /** Over the neurons as network_paint.js laid them out (`geo`: its layout, in CSS pixels of the canvas). */
   place({ layers, steps, r }) {
     for (const b of this.all) {

@@ -54,8 +54,8 @@ export function drawSignedGrid(canvas, values, rows, cols, { max, marks = false 
   return { ctx, width, height, cw, ch };
 }
 
-/** "+" and "−" in the middle of the clearly signed cells, dark on the bright ones. */
-function drawMarks(ctx, values, rows, cols, cw, ch, m) {
+/** "+" and "−" in the middle of the clearly signed cells, dark on the bright ones (also for explain.js's maps). */
+export function drawMarks(ctx, values, rows, cols, cw, ch, m) {
   const s = Math.min(cw, ch);
   const small = s < MARK_CELL;
   const arm = small ? s * 0.34 : Math.max(1.5, s * 0.2);

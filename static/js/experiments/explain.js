@@ -1,0 +1,231 @@
+// "Why this answer?": for the drawing on the pad, the winning digit and the runner-up, each
+// with a 28x28 map of how much every pixel of the network's input pushed that digit's
+// weighted sum up (green) or down (red) — POST /api/explain, gradient × input on the server —
+// drawn over a faint copy of that input, and one sentence on what would most change the answer.
+// It asks the same question as the live prediction (the same pixels and pre-processing
+// switch, and asked.js's network, silenced neurons and snapshot), once the pen is up.
+
+import { explain, predict } from '../api.js';
+import { asked, onAskedChange } from '../asked.js';
+import { POS, NEG, HILITE, rgba } from '../colors.js';
+import { fitCanvas } from '../canvas.js';
+import { SIDE } from '../digit.js';
+import { t } from '../i18n.js';
+import { palette } from '../palette.js';
+import { SidePanel } from '../side_panel.js';
+import { drawMarks } from '../weight_image.js';
+
+// A pixel's place in words, as mlp/explain.py's region() names it (its REGION_ROWS and
+// REGION_COLS, the one home of the words: the reply's sentence regions come from there;
+// the maps' descriptions use this copy, and the e2e test checks they agree).
+const ROWS = ['top', 'middle', 'bottom'];
+const COLS = ['left', 'centre', 'right'];
+const WAIT_MS = 250; // after the pen lifts (or the question changes): one request, not one per stroke
+const FAINT = 0.3;   // the input's ink under the map: this share of full white
+
+/** (row word, column word) of pixel `i`, as mlp.explain.region. */
+export function region(i) {
+  const r = Math.floor(i / SIDE), c = i % SIDE;
+  return [ROWS[Math.min(Math.floor((r * 3) / SIDE), 2)], COLS[Math.min(Math.floor((c * 3) / SIDE), 2)]];
+}
+
+/** "the top right", in the page's language, for a [row, col] pair of region words. */
+export const place = ([row, col]) => t(`explain.place.${row}.${col}`);
+
+/** The index of the largest (`sign` 1) or the most negative (`sign` -1) value; -1 when none has that sign. */
+function strongest(values, sign) {
+  let best = -1, most = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] * sign;
+    if (v > most) { most = v; best = i; }
+  }
+  return best;
+}
+
+/**
+ * Paint a map (784 signed values) over a faint copy of `input` (784 values 0..1) on `canvas`:
+ * each cell starts as the input's grey and turns to the sign's colour as |value| / max|value|
+ * grows (max: the map's own largest). `ring`: a pixel to circle (where the sentence says to
+ * add or take away ink). Returns the scale used.
+ */
+function paintMap(canvas, values, input, { ring = -1 } = {}) {
+  const { ctx, width, height } = fitCanvas(canvas);
+  let m = 0;
+  for (const v of values) m = Math.max(m, Math.abs(v));
+  const scale = m || 1;
+  const cw = width / SIDE, ch = height / SIDE;
+  ctx.clearRect(0, 0, width, height);
+  for (let i = 0; i < SIDE * SIDE; i++) {
+    const v = values[i], ink = Math.min(1, Math.max(0, input ? input[i] : 0));
+    const s = Math.min(1, Math.abs(v) / scale) ** 0.8; // a little lift so mid values stay visible
+    const base = 8 + 255 * FAINT * ink;
+    const [R, G, B] = v >= 0 ? POS : NEG;
+    ctx.fillStyle = `rgb(${Math.round(base + (R - base) * s)}, ${Math.round(base + 4 + (G - base - 4) * s)}, ${Math.round(base + 12 + (B - base - 12) * s)})`;
+    const c = i % SIDE, r = Math.floor(i / SIDE);
+    const x0 = Math.round(c * cw), y0 = Math.round(r * ch);
+    ctx.fillRect(x0, y0, Math.round((c + 1) * cw) - x0, Math.round((r + 1) * ch) - y0);
+  }
+  // The sign without colour in the colour-blind palette: "+" and "−" on the strong cells.
+  if (palette() === 'cb') drawMarks(ctx, values, SIDE, SIDE, cw, ch, scale);
+  if (ring >= 0) {
+    const x = (ring % SIDE + 0.5) * cw, y = (Math.floor(ring / SIDE) + 0.5) * ch;
+    ctx.strokeStyle = rgba(HILITE);
+    ctx.lineWidth = 2;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.arc(x, y, 1.7 * Math.max(cw, ch), 0, Math.PI * 2); // the 3x3 neighbourhood the server scored
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  return m;
+}
+
+export class ExplainPanel {
+  /**
+   * @param {HTMLElement} root  the panel (starts hidden)
+   * @param {object} options  drawing(): {pixels, preprocess, empty} for the pad now (the live
+   *                          prediction's own); onOpen, onClose
+   */
+  constructor(root, { drawing, onOpen = () => {}, onClose = () => {} }) {
+    this.root = root;
+    this.drawing = drawing;
+    const $ = (sel) => root.querySelector(sel);
+    this.el = {
+      title: $('h2'),
+      close: $('[data-testid="explain-close"]'),
+      status: $('[data-testid="explain-status"]'),
+      maps: [$('[data-testid="explain-map-0"]'), $('[data-testid="explain-map-1"]')],
+      captions: [$('[data-testid="explain-caption-0"]'), $('[data-testid="explain-caption-1"]')],
+      sentence: $('[data-testid="explain-sentence"]'),
+      figures: $('.explain-maps'),
+    };
+    this.reply = null;  // the newest explanation shown: {..., input}
+    this.asking = 0;    // the newest request's number: older replies are dropped
+    this.timer = null;
+    this.stale = true;  // the drawing or the question changed since the reply shown
+    this.state = 'empty';
+    this.error = '';    // why the last request failed
+    this.panel = new SidePanel(root, {
+      title: this.el.title, close: this.el.close,
+      onOpen, onClose: () => { this.#cancel(); onClose(); },
+    });
+    new ResizeObserver(() => this.#render()).observe(root);
+    onAskedChange(() => this.changed()); // a neuron silenced, another snapshot: another question
+  }
+
+  get isOpen() { return this.panel.isOpen; }
+
+  /** Open the panel, the focus on its title (Escape gives it back to `opener`), and ask at once. */
+  open(opener) {
+    this.panel.open(opener, { focus: true });
+    if (this.stale || !this.reply) this.#ask(); else this.#render();
+  }
+
+  close({ restoreFocus = true } = {}) {
+    this.panel.close({ restoreFocus });
+  }
+
+  /** The pen is down: the maps shown are of an older drawing until it lifts. */
+  drawingNow() {
+    this.stale = true;
+    this.#cancel();
+    if (this.isOpen && this.reply) this.#setState('drawing');
+  }
+
+  /** The drawing (pen up, undo, clear...) or the question (asked.js) changed: ask again, shortly. */
+  changed() {
+    this.stale = true;
+    this.#cancel();
+    if (!this.isOpen) return;
+    this.timer = setTimeout(() => { this.timer = null; this.#ask(); }, WAIT_MS);
+  }
+
+  /** The language or the palette changed: the same explanation, told again. */
+  refresh() {
+    this.#render();
+  }
+
+  #cancel() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  #setState(state) {
+    this.state = state;
+    this.root.dataset.state = state;
+    this.#status();
+  }
+
+  async #ask() {
+    const { pixels, preprocess, empty } = this.drawing();
+    const n = ++this.asking;
+    this.stale = false;
+    if (empty) {
+      this.reply = null;
+      this.#setState('empty');
+      this.#render();
+      return;
+    }
+    this.#setState('asking');
+    const options = { preprocess, ...asked() };
+    try {
+      // The input the network saw (after the pre-processing) comes from the same question to /api/predict.
+      const [why, seen] = await Promise.all([explain(pixels, options), predict(pixels, options)]);
+      if (n !== this.asking) return; // a newer question is on its way
+      this.reply = { ...why, input: seen.activations[0] };
+      this.#setState(why.empty ? 'empty' : 'ready');
+      this.#render();
+    } catch (err) {
+      if (n !== this.asking) return;
+      this.error = err.message;
+      this.#setState('error');
+    }
+  }
+
+  #status() {
+    const { status } = this.el;
+    const key = { empty: 'explain.empty', asking: 'explain.asking', drawing: 'explain.drawing', error: 'explain.error' }[this.state];
+    status.textContent = key ? t(key, { error: this.error || '' }) : '';
+    status.hidden = !key;
+  }
+
+  #render() {
+    this.#status();
+    if (!this.isOpen) return;
+    const r = this.reply;
+    const shown = !!r && !r.empty;
+    this.el.figures.hidden = !shown;
+    this.el.sentence.hidden = !shown;
+    if (!shown) {
+      this.el.sentence.textContent = '';
+      for (const c of this.el.maps) delete c.dataset.values;
+      return;
+    }
+    const [winner, runnerUp] = r.digits;
+    r.maps.forEach((values, k) => {
+      const canvas = this.el.maps[k], digit = r.digits[k];
+      const ring = k === 0 ? r.remove_ink.pixel : r.add_ink.pixel;
+      const max = paintMap(canvas, values, r.input, { ring });
+      Object.assign(canvas.dataset, { digit: String(digit), max: String(max), values: values.join(','), ring: String(ring) });
+      this.el.captions[k].textContent = t(k === 0 ? 'explain.winner' : 'explain.runnerUp', { digit });
+      canvas.setAttribute('aria-label', this.#describe(values, digit, k));
+    });
+    this.el.sentence.dataset.digits = `${winner},${runnerUp}`;
+    this.el.sentence.textContent = t('explain.sentence', {
+      towards: r.add_ink.towards, add: place(r.add_ink.region),
+      from: r.remove_ink.from, remove: place(r.remove_ink.region),
+    });
+  }
+
+  /** A map for a screen reader: the digit, and where its strongest green and red are. */
+  #describe(values, digit, k) {
+    const up = strongest(values, 1), down = strongest(values, -1);
+    const role = t(k === 0 ? 'explain.winner' : 'explain.runnerUp', { digit });
+    const parts = [
+      up >= 0 ? t('explain.map.up', { digit, place: place(region(up)) }) : t('explain.map.noUp', { digit }),
+      down >= 0 ? t('explain.map.down', { digit, place: place(region(down)) }) : t('explain.map.noDown', { digit }),
+      t(k === 0 ? 'explain.map.ringRemove' : 'explain.map.ringAdd'),
+    ];
+    return t('explain.map.label', { role, parts: parts.join(t('explain.map.join')) });
+  }
+}
