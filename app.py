@@ -34,6 +34,13 @@ from web.reply import explanation, infer
 from web.security import SECURITY_HEADERS
 
 MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
+MAX_SHOWN_ID = 40  # an unknown ?network= is named in the page's note, cut to this many characters
+VIDEO_SIZES = (784, 16, 16, 10)  # the video's network: the pickers call it so
+
+
+def percent(accuracy):
+    """A test accuracy (a fraction, or already a percentage) as the page shows it: "96.1", or None."""
+    return None if accuracy is None else f"{accuracy * 100 if accuracy <= 1 else accuracy:.1f}"
 
 
 class NotJson(Exception):
@@ -58,9 +65,9 @@ def create_app(config=None):
     app.config["TRUSTED_HOSTS"] = public_url.parse_trusted_hosts(app.config["TRUSTED_HOSTS"])
     app.json.sort_keys = False  # replies keep their documented order, and skip a sort per request
     # Every network is loaded and checked once, at start-up: a bad file stops the server, not a request.
+    # The first is the default: the page, links and previews without a network id.
     entries = registry.load(app.config["NETWORKS"], only=app.config["WEIGHTS"])
     by_id = {e.id: e for e in entries}
-    network = entries[0].network  # the default: the page, links and previews without a network id
     app.config["WEIGHTS"] = str(entries[0].path)  # which file that is, for whoever asks
     payloads = {}  # (id, snapshot or None) -> (JSON, ETag), made when first asked for
 
@@ -80,7 +87,7 @@ def create_app(config=None):
         k = snapshot_from_request(payload.get("snapshot"), len(entry.snapshots), query)
         return entry, (entry.network if k is None else entry.snapshots[k]["network"])
     catalogs = load_catalogs()
-    previews = preview.PreviewCache(network)
+    previews = preview.PreviewCache({e.id: e.network for e in entries})
 
     @app.context_processor
     def language_context():
@@ -93,21 +100,35 @@ def create_app(config=None):
         code = request.args.get("d", "")
         return code, sharelink.decode(code)
 
+    def network_choices():
+        """The networks for the page's pickers, the default first, with the figures they show."""
+        return [{"id": e.id, "sizes": "-".join(map(str, e.network.sizes)), "params": f"{e.network.n_params:,}",
+                 "pct": percent(e.network.meta.get("test_accuracy")), "video": e.network.sizes == VIDEO_SIZES}
+                for e in entries]
+
     @app.get("/")
     def index():
         og = None
         catalog = catalogs[page_language(request)]
+        # ?network=ID shows that network; none (or an empty one) the default; an unknown one the
+        # default with a note saying so (a page, never an error: the API refuses unknown ids).
+        asked_id = request.args.get("network", "")
+        entry = by_id.get(asked_id, entries[0])
+        unknown = asked_id[:MAX_SHOWN_ID] if asked_id and asked_id not in by_id else None
+        net = entry.network
         if "d" in request.args:
             try:
                 code, pixels = shared_drawing()
-                answer = infer(network, pixels)["prediction"]
-                og = {"image": public_url.absolute(url_for("preview_png", d=code), app.config["PUBLIC_URL"], request),
+                answer = infer(net, pixels)["prediction"]
+                image = url_for("preview_png", d=code, **({} if entry is entries[0] else {"network": entry.id}))
+                og = {"image": public_url.absolute(image, app.config["PUBLIC_URL"], request),
                       "title": translate(catalog, "og.title.blank") if answer is None
                       else translate(catalog, "og.title.answer", digit=answer)}
             except sharelink.LinkError:
                 pass  # the page itself tells the person, in their language
-        response = make_response(render_template("index.html", network_id=entries[0].id, sizes=network.sizes, n_params=network.n_params,
-                                                 test_accuracy=network.meta.get("test_accuracy"), og=og))
+        response = make_response(render_template(
+            "index.html", network_id=entry.id, default_network=entries[0].id, sizes=net.sizes, n_params=net.n_params,
+            test_accuracy=net.meta.get("test_accuracy"), og=og, networks=network_choices(), unknown_network=unknown))
         response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
         return response
 
@@ -119,7 +140,8 @@ def create_app(config=None):
     @app.get("/preview.png")
     def preview_png():
         _, pixels = shared_drawing()
-        response = app.response_class(previews.png(pixels), mimetype="image/png")
+        net_id = network_from_request({k: v for k, v in request.args.items() if k == "network"}, list(by_id))
+        response = app.response_class(previews.png(pixels, net_id or entries[0].id), mimetype="image/png")
         response.cache_control.public = True
         response.cache_control.max_age = 86400  # the picture of a link never changes
         return response

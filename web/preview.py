@@ -12,7 +12,7 @@ predictions). What makes it cheap:
 - a render copies the template and writes the grid, the answer and ten bars
   into it with NumPy;
 - ``PreviewCache`` keeps the PNG of recent drawings (every chat app a link is
-  posted in asks for the same picture).
+  posted in asks for the same picture), one cache for every network's pictures.
 ``benchmarks/preview_speed.py`` prints the CPU per render.
 """
 from __future__ import annotations
@@ -174,22 +174,28 @@ def render(pixels, prediction, probabilities, network) -> bytes:
 
 
 class PreviewCache:
-    """The preview PNG of a drawing, with the most recent ``size`` pictures kept (least recently used out).
+    """The preview PNG of a drawing read by one of the networks, with the most recent ``size``
+    pictures kept (least recently used out), whichever network drew them.
 
-    Keyed by the drawing's 784 grey levels (what a link holds), so two links of the
-    same drawing share one entry. Safe to use from several threads.
+    ``networks``: ``{id: network}``, the first the default (or one network alone). One cache for
+    all of them, keyed by (network id, the drawing's 784 grey levels: what a link holds): two
+    links of the same drawing and network share one entry, and the memory it may take stays
+    that of ``size`` pictures however many networks there are. Safe to use from several threads.
     """
 
-    def __init__(self, network, size: int = CACHE_SIZE):
-        self.network = network
+    def __init__(self, networks, size: int = CACHE_SIZE):
+        self.networks = dict(networks) if isinstance(networks, dict) else {None: networks}
+        self.default = next(iter(self.networks))
         self._png = functools.lru_cache(maxsize=size)(self._render)
 
-    def png(self, pixels) -> bytes:
-        return self._png(to_bytes(pixels).tobytes())
+    def png(self, pixels, network=None) -> bytes:
+        """The picture of ``pixels`` read by the network of id ``network`` (None: the default)."""
+        return self._png(self.default if network is None else network, to_bytes(pixels).tobytes())
 
     def info(self):
         return self._png.cache_info()
 
-    def _render(self, levels: bytes) -> bytes:
-        reply = infer(self.network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255))
-        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], self.network)
+    def _render(self, network_id, levels: bytes) -> bytes:
+        network = self.networks[network_id]
+        reply = infer(network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255))
+        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], network)

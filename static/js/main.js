@@ -15,6 +15,8 @@ import { NetworkView } from './network_view.js';
 import { Inspector } from './inspector.js';
 import { showAnswer, clearAnswer, relabelAnswer } from './answer.js';
 import { Share } from './share.js';
+import { NetworkPicker } from './network_picker.js';
+import { Compare } from './compare.js';
 import { Announcer } from './a11y/announce.js';
 import { NoiseNote, randomPixels } from './experiments/noise.js';
 import { EdgeDetector } from './experiments/edge_detector.js';
@@ -274,6 +276,7 @@ const live = new LivePredictor({
     if (reply.empty || pad.isEmpty) clearAnswer(); else showAnswer(reply);
     if (showingNoise()) noiseNote.update(reply);
     announce(reply);
+    if (compare) compare.update(reply);
     if (flowPending && version === live.version && !pad.drawing) flowWhenAnswered();
     ownHand.update();
   },
@@ -301,6 +304,17 @@ const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
   onClose: () => { ownBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
 });
 sidePanels.push(inspector, edge, ownHand);
+
+// Which network reads the drawing (network_picker.js: the page opens again for the chosen one, the
+// drawing carried along), and a second one beside it answering the same drawing at once (compare.js).
+new NetworkPicker($('[data-testid="network-form"]'), { grid: () => (pad.isEmpty ? null : processedGrid()) });
+const compareBtn = $('[data-testid="compare-open"]'); // there when the server has more than one network
+const compare = compareBtn && new Compare($('[data-testid="compare"]'), {
+  opener: compareBtn, pad, grid: currentGrid, preprocess: () => !raw(), inputSwitch: withoutPrep, closeOthers,
+  onOpen: () => { syncPanels(); if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); }, // the pad above the sheet
+  onClose: syncPanels,
+});
+if (compare) sidePanels.push(compare);
 
 // Why this answer? (experiments/explain.js): the same drawing and question as the live prediction.
 const why = new ExplainPanel($('[data-testid="explain"]'), {
@@ -392,6 +406,7 @@ onLanguageChange(() => {
   inspector.refresh();
   edge.refresh();
   share.relabel();
+  if (compare) compare.relabel();
   noiseNote.relabel();
   ownHand.relabel();
   why.refresh();

@@ -1,6 +1,7 @@
 // Sharing a drawing by link. The address bar always holds the current drawing
-// as /?d=CODE (history.replaceState, so Back is never flooded); the Share
-// button copies it. Opening such a link shows the drawing it holds, or a
+// as /?d=CODE (history.replaceState, so Back is never flooded), and the network
+// that reads it as &network=ID unless it is the default; the Share button copies it.
+// A ?network= the server did not know is dropped, with the server's note kept. Opening such a link shows the drawing it holds, or a
 // friendly note when the link is damaged. Only a drawing from someone else's link
 // is called shared: the tab remembers (sessionStorage) the link of its own latest
 // drawing, so a reload shows one's own drawing as one's own. Everything from a link is decoded
@@ -8,8 +9,11 @@
 
 import { encode, decode, LinkError, REASONS } from './sharelink.js';
 import { t } from './i18n.js';
+import { network as shownNetwork } from './asked.js';
 
 const PARAM = 'd';
+const NETWORK = 'network';
+const defaultNetwork = () => document.body.dataset.defaultNetwork || null; // the server's first
 const OWN = 'mlp.ownDrawing'; // sessionStorage: this tab's own latest drawing's code
 
 function ownCode() {
@@ -24,12 +28,24 @@ function rememberOwn(code) {
 // Its English message is for programs and logs; the page says the reason in its language.
 const reasonKey = (err) => (REASONS.includes(err.reason) ? `link.reason.${err.reason}` : 'link.reason.other');
 
-/** The address for `grid` (784 values): the current one with ?d= set, or without it for an empty drawing. */
-export function addressFor(grid, href = window.location.href) {
+/**
+ * The address for `grid` (784 values) read by `network` (an id; by default the page's): the current one
+ * with ?d= set (none for an empty drawing) and ?network= set (none for the default network).
+ */
+export function addressFor(grid, { href = window.location.href, network = shownNetwork() } = {}) {
   const url = new URL(href);
   if (grid && grid.some((v) => v > 0)) url.searchParams.set(PARAM, encode(grid));
   else url.searchParams.delete(PARAM);
+  if (network && network !== defaultNetwork()) url.searchParams.set(NETWORK, network);
+  else url.searchParams.delete(NETWORK);
   url.hash = '';
+  return url.href;
+}
+
+/** The current address without its ?network= (the server did not know it: the default is shown). */
+function withoutNetwork() {
+  const url = new URL(window.location.href);
+  url.searchParams.delete(NETWORK);
   return url.href;
 }
 
@@ -67,6 +83,7 @@ export class Share {
    * A bad link is no error: the page opens empty, says so kindly, and drops the bad ?d=.
    */
   open() {
+    const badNetwork = this.#openNetworkNote();
     const params = new URLSearchParams(window.location.search);
     if (!params.has(PARAM)) return null;
     try {
@@ -74,7 +91,8 @@ export class Share {
       const values = decode(code);
       if (code !== ownCode()) { // a reload of one's own drawing is not a shared one
         this.linkCode = code;
-        this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
+        // The unknown network's note says more than "shared": it stays.
+        if (!badNetwork) this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
       }
       return values;
     } catch (err) {
@@ -84,6 +102,20 @@ export class Share {
       this.#replaceAddress(addressFor(null));
       return null;
     }
+  }
+
+  /**
+   * The server's note that ?network= named no network of ours (the page shows the default): said
+   * again now (a status the screen reader announces) and on a language switch; the bad id leaves
+   * the address bar, so the links made from here name the network shown. Whether there was one.
+   */
+  #openNetworkNote() {
+    if (this.note.dataset.about !== 'network' || this.note.hidden) return false;
+    const [title, detail] = this.note.querySelectorAll('[data-i18n]');
+    const args = JSON.parse(detail.dataset.i18nArgs || '{}');
+    this.#note('bad', () => [t(title.dataset.i18n), t(detail.dataset.i18n, args)]);
+    this.#replaceAddress(withoutNetwork());
+    return true;
   }
 
   /** The drawing changed. `settled`: not in the middle of a stroke, so the address bar follows now. */
@@ -169,5 +201,6 @@ export class Share {
     this.note.hidden = true;
     this.note.replaceChildren();
     delete this.note.dataset.kind;
+    delete this.note.dataset.about;
   }
 }

@@ -153,18 +153,18 @@ def test_label_score_misread_reload_export_and_clear(page, tmp_path):
     dl.save_as(path)
     rows = list(csv.reader(io.StringIO(path.read_text())))
     head = rows[0]
-    assert head[:3] == ["time", "meant", "read"]
-    assert head[3:13] == [f"out_{d}" for d in range(10)]
-    assert head[13:] == [f"px_{i}" for i in range(784)]
-    assert len(rows) == 3 and all(len(r) == 3 + 10 + 784 for r in rows[1:])
+    assert head[:4] == ["time", "meant", "read", "network"]
+    assert head[4:14] == [f"out_{d}" for d in range(10)]
+    assert head[14:] == [f"px_{i}" for i in range(784)]
+    assert len(rows) == 3 and all(len(r) == 4 + 10 + 784 and r[3] == "video" for r in rows[1:])
     for row, meant, read, grid, pcts in ((rows[1], read1, read1, grid1, pcts1), (rows[2], meant2, read2, grid2, pcts2)):
         when = datetime.fromisoformat(row[0].replace("Z", "+00:00")).timestamp()
         assert t0 - 5 <= when <= time.time() + 5
         assert (int(row[1]), int(row[2])) == (meant, read)
-        outs = [float(v) for v in row[3:13]]
+        outs = [float(v) for v in row[4:14]]
         assert [round(v * 100) for v in outs] == pcts  # the bars' own figures
         assert max(range(10), key=lambda d: outs[d]) == read
-        assert [int(v) for v in row[13:]] == grid
+        assert [int(v) for v in row[14:]] == grid
 
     # PNG: one sheet, each grid at 2x, its pixels the 784 grey levels exactly.
     with page.expect_download() as info:

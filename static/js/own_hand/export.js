@@ -24,12 +24,15 @@ export function sheetSize(n) {
   return { width: Math.max(240, SHEET.gap + cols * CELL_W), height: SHEET.head + SHEET.gap + rows * CELL_H };
 }
 
-/** time, meant, read, out_0..out_9, px_0..px_783 (grey levels 0-255, row by row): one row per drawing. */
+/**
+ * time, meant, read, network (the id of the network that read it), out_0..out_9, px_0..px_783
+ * (grey levels 0-255, row by row): one row per drawing. (A network id needs no CSV quoting: store.js checks it.)
+ */
 export function toCSV(drawings) {
-  const head = ['time', 'meant', 'read',
+  const head = ['time', 'meant', 'read', 'network',
     ...Array.from({ length: 10 }, (_, d) => `out_${d}`),
     ...Array.from({ length: SIDE * SIDE }, (_, i) => `px_${i}`)];
-  const rows = drawings.map((d) => [new Date(d.time).toISOString(), d.meant, d.read, ...d.outputs, ...d.grid].join(','));
+  const rows = drawings.map((d) => [new Date(d.time).toISOString(), d.meant, d.read, d.network, ...d.outputs, ...d.grid].join(','));
   return [head.join(','), ...rows].join('\r\n') + '\r\n';
 }
 

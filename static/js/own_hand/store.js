@@ -3,7 +3,9 @@
 // {"v": 1, "drawings": [...]}, oldest first. What is read back is checked
 // entry by entry (another version, another tab, a hand edit or a full disk may
 // have left anything there): what does not pass is left out, and the reason is
-// reported, never thrown.
+// reported, never thrown. Each entry names the network that read it (`n`, an id of
+// GET /api/networks); entries stored before there was a choice of network have none:
+// they were read by the default, the video's network (LEGACY_NETWORK).
 
 import { N_PIXELS as PIXELS, N_CLASSES as OUTPUTS } from '../digit.js'; // the server's (mlp/digit.py)
 
@@ -12,6 +14,10 @@ export const VERSION = 1;
 export const MAX_DRAWINGS = 500; // about 1.2 kB each: 500 stay well inside localStorage's ~5 MB
 
 const isDigit = (v) => Number.isInteger(v) && v >= 0 && v <= 9;
+// A network id as mlp/registry.py's ID_PATTERN states it (tests/test_api_compare.py checks they match):
+// safe in a CSV cell as it is.
+export const NETWORK_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
+export const LEGACY_NETWORK = 'video'; // the only network the page had before a network could be chosen
 
 /** 784 grey levels (0..255) <-> base64, one byte each: a quarter of the JSON of the numbers. */
 export function bytesToBase64(bytes) {
@@ -28,19 +34,20 @@ function base64ToBytes(text) {
   }
 }
 
-/** One stored entry -> a drawing {time, meant, read, outputs: number[10], grid: Uint8Array(784)}, or null. */
+/** One stored entry -> a drawing {time, meant, read, network, outputs: number[10], grid: Uint8Array(784)}, or null. */
 function checkEntry(e) {
   if (!e || typeof e !== 'object' || Array.isArray(e)) return null;
-  const { t: time, m: meant, r: read, o: outputs } = e;
+  const { t: time, m: meant, r: read, o: outputs, n: network = LEGACY_NETWORK } = e;
   if (!Number.isFinite(time) || time < 0 || !isDigit(meant) || !isDigit(read)) return null;
+  if (typeof network !== 'string' || !NETWORK_ID.test(network)) return null;
   if (!Array.isArray(outputs) || outputs.length !== OUTPUTS) return null;
   if (!outputs.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) return null;
   const grid = base64ToBytes(e.g);
   if (!grid || grid.length !== PIXELS) return null;
-  return { time, meant, read, outputs: outputs.slice(), grid };
+  return { time, meant, read, network, outputs: outputs.slice(), grid };
 }
 
-const toEntry = (d) => ({ t: d.time, m: d.meant, r: d.read, o: d.outputs, g: bytesToBase64(d.grid) });
+const toEntry = (d) => ({ t: d.time, m: d.meant, r: d.read, n: d.network, o: d.outputs, g: bytesToBase64(d.grid) });
 
 /**
  * A stored value (the string localStorage gave, or null) -> {drawings, problem}.
@@ -77,8 +84,8 @@ export function serialize(drawings) {
 }
 
 /**
- * A labelled drawing from a reply: `meant` (what the learner says), the reply's answer,
- * its 10 output activations, and the 28x28 grid the network read (its input layer).
+ * A labelled drawing from a reply: `meant` (what the learner says), the reply's answer, the
+ * network that gave it, its 10 output activations, and the 28x28 grid the network read (its input layer).
  */
 export function drawingFrom(reply, meant, time = Date.now()) {
   const acts = reply.activations;
@@ -87,6 +94,7 @@ export function drawingFrom(reply, meant, time = Date.now()) {
     time,
     meant,
     read: reply.prediction,
+    network: typeof reply.network === 'string' && NETWORK_ID.test(reply.network) ? reply.network : LEGACY_NETWORK,
     outputs: Array.from(acts[acts.length - 1], round),
     grid: Uint8Array.from(acts[0], (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)),
   };
