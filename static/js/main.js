@@ -22,6 +22,7 @@ import { NoiseNote, randomPixels } from './experiments/noise.js';
 import { EdgeDetector } from './experiments/edge_detector.js';
 import { FONT, stacked } from './theme.js'; // main.css's font, and whether its layout is the stacked one
 import { OwnHand } from './own_hand/panel.js';
+import { Learn } from './experiments/learn.js';
 import { asked, network as askedNetwork, onAskedChange, isSilenced } from './asked.js';
 import { ExplainPanel } from './experiments/explain.js';
 import { SilenceBar } from './silence.js';
@@ -279,6 +280,7 @@ const live = new LivePredictor({
     if (compare) compare.update(reply);
     if (flowPending && version === live.version && !pad.drawing) flowWhenAnswered();
     ownHand.update();
+    learn.update(reply.empty || pad.isEmpty ? null : reply);
   },
   onState: (state, err) => {
     document.body.dataset.live = state;
@@ -339,6 +341,26 @@ ownBtn.addEventListener('click', () => {
   ownHand.open(ownBtn);
 });
 
+// Watch it learn (experiments/learn.js): while it is open, the snapshot chosen is what the page asks
+// (asked.js) and the weights the network view and the inspector show; closing it brings back the trained ones.
+const learnBtn = $('[data-testid="learn-open"]');
+const learn = new Learn($('[data-testid="learn"]'), {
+  chip: learnBtn,
+  showNetwork: (net) => { view.setNetwork(net); inspector.setNetwork(net); },
+  onOpen: () => {
+    learnBtn.setAttribute('aria-expanded', 'true');
+    syncPanels();
+    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
+  },
+  onClose: () => { learnBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+});
+sidePanels.push(learn);
+learnBtn.addEventListener('click', () => {
+  if (learn.isOpen) { learn.close(); return; }
+  closeOthers(learn);
+  learn.open(learnBtn);
+});
+
 function syncControls() {
   undoBtn.disabled = clearBtn.disabled = shareBtn.disabled = prepShowBtn.disabled = pad.isEmpty;
   hint.hidden = !pad.isEmpty;
@@ -394,6 +416,7 @@ labelLegend();
 onPaletteChange(() => {
   labelLegend();
   view.select(view.selected); // redraws the connections in the new colours (dashed negatives in cb)
+  learn.refresh();
   inspector.refresh();
   edge.refresh();
   why.refresh();
@@ -409,6 +432,7 @@ onLanguageChange(() => {
   if (compare) compare.relabel();
   noiseNote.relabel();
   ownHand.relabel();
+  learn.relabel();
   why.refresh();
   silenceBar.refresh();
   prep.relabel();
