@@ -209,8 +209,10 @@ def test_the_colour_blind_palette_replaces_green_and_red_everywhere(open_page, s
     })""")
     assert keys[0].startswith("rgb(86, 180, 233)"), keys  # a solid line
     assert "rgb(240, 160, 30)" in keys[1] and "repeating-linear-gradient" in keys[1], keys  # a dashed one
-    expect(page.locator('[data-sign="pos"]')).to_have_text("blue +")
-    expect(page.locator('[data-sign="neg"]')).to_have_text("orange −")
+    for words in page.locator('[data-sign="pos"]').all():  # the inspector's, and every other panel's
+        expect(words).to_have_text("blue +")
+    for words in page.locator('[data-sign="neg"]').all():
+        expect(words).to_have_text("orange −")
 
     # The sign without colour: the 28x28 weight image now carries dashes on its negative cells.
     marks = page.evaluate("""() => {
@@ -231,7 +233,8 @@ def test_the_colour_blind_palette_replaces_green_and_red_everywhere(open_page, s
     expect(page.locator("body")).to_have_attribute("data-palette", "cb")
     page.get_by_test_id("palette").click()
     expect(page.locator("body")).to_have_attribute("data-palette", "default")
-    expect(page.locator('[data-sign="pos"]')).to_have_text("green +")
+    for words in page.locator('[data-sign="pos"]').all():
+        expect(words).to_have_text("green +")
 
 
 LEGEND_NEG_JS = """() => {
