@@ -6,7 +6,8 @@
 // The second network is asked through its own LivePredictor (at most one request in flight,
 // the newest drawing wins), with the same pixels and pre-processing as the page's network,
 // but never the silenced neurons or a training snapshot: those are this page's network's
-// (another network has other neurons). It only asks while the panel is open.
+// (another network has other neurons). It only asks while the panel is open (its requests leave
+// perf.js marks too, with their own versions: benchmarks/page_speed.py measures with it shut).
 // Only its answers are fetched (POST /api/predict), never its weights.
 
 import { t } from './i18n.js';
