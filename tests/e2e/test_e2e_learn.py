@@ -64,9 +64,9 @@ def first_layer(server, snapshot=None):
     return n_out, n_in, floats(net["layers"][0]["weights"])
 
 
-def css_colour(name):
-    """main.css's colour for `name` (e.g. --green): its one home."""
-    m = re.search(rf"{name}:\s*#([0-9a-fA-F]{{6}})", CSS)
+def css_colour(name, where=""):
+    """main.css's colour for `name` (e.g. --green), in the rule starting with `where`: its one home."""
+    m = re.search(rf"{re.escape(where)}[^}}]*?{name}:\s*#([0-9a-fA-F]{{6}})", CSS)
     return [int(m.group(1)[i:i + 2], 16) for i in (0, 2, 4)]
 
 
@@ -143,9 +143,13 @@ def weight_image_cells(page):
     })""")
 
 
-def expected_cells(n_out, n_in, weights):
-    """What weight_image.js paints for each neuron: green (+) or red (−), brightness (|w| / its max|w|)^0.8."""
-    pos, neg = css_colour("--green"), css_colour("--red")
+def expected_cells(n_out, n_in, weights, palette="default"):
+    """What weight_image.js paints for each neuron: green (+) or red (−) (blue/orange in the colour-blind
+    palette), brightness (|w| / its max|w|)^0.8."""
+    if palette == "cb":
+        pos, neg = css_colour("--pos", 'body[data-palette="cb"]'), css_colour("--neg", 'body[data-palette="cb"]')
+    else:
+        pos, neg = css_colour("--green"), css_colour("--red")
     images = []
     for j in range(n_out):
         w = weights[j * n_in:(j + 1) * n_in]
@@ -159,11 +163,11 @@ def expected_cells(n_out, n_in, weights):
     return images
 
 
-def assert_images_match(page, server, snapshot):
+def assert_images_match(page, server, snapshot, palette="default"):
     n_out, n_in, weights = first_layer(server, snapshot)
     got = weight_image_cells(page)
     assert len(got) == n_out == 16
-    want = expected_cells(n_out, n_in, weights)
+    want = expected_cells(n_out, n_in, weights, palette)
     for j in range(n_out):
         dev = [max(abs(a - b) for a, b in zip(got[j][i], want[j][i])) for i in range(n_in)]
         assert max(dev) <= 3, \
@@ -189,6 +193,8 @@ def test_dragging_to_the_start_shows_the_random_network_everywhere_and_closing_r
     expect(slider).to_have_attribute("max", str(last))
     shown(page, last)  # it opens where the page already is: trained
     expect(page.get_by_test_id("learn-stage")).to_have_text("trained")
+    expect(page.get_by_test_id("learn-answer")).to_have_text(
+        f"At this step it reads: {trained_answer}, {round(trained_bars[int(trained_answer)] * 100)}%")
     expect(page.get_by_test_id("learn-curve").locator("circle.curve-now")).to_have_count(1)
 
     # The mouse drags the slider to the first snapshot: the random start.
@@ -281,6 +287,11 @@ def test_play_runs_from_random_to_trained_and_ends_on_the_trained_answer(page, s
     page.wait_for_timeout(800)
     assert page.get_by_test_id("learn").get_attribute("data-shown") == at
 
+    # The colour-blind palette: the weight images are repainted blue/orange.
+    page.get_by_test_id("palette").click()
+    expect(page.locator("body")).to_have_attribute("data-palette", "cb")
+    assert_images_match(page, server, int(at), palette="cb")
+
 
 def test_reduced_motion_play_jumps_to_the_end(open_page, server):
     page = open_page(reduced_motion="reduce")
@@ -305,6 +316,7 @@ def test_keyboard_opens_and_escape_closes_back_to_the_chip(page):
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("learn")).to_be_visible()
     expect(page.locator("#learn-title")).to_be_focused()
+    expect(page.get_by_test_id("learn-answer")).to_have_text("Draw a digit to see what the network reads at each step.")
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("learn-close")).to_be_focused()
     page.keyboard.press("Tab")

@@ -98,6 +98,7 @@ export class Learn {
     if (!this.snapshots.length) { this.#note('learn.none'); return; }
     this.#note(null);
     this.#build();
+    this.#renderAnswer(); // the answer on screen now (the trained network's)
     this.choose(this.last);
     this.#prefetch();
   }
