@@ -207,6 +207,8 @@ def test_focus_stays_in_an_open_panel_and_goes_back_to_its_opener(page):
     expect(inspector).to_be_visible()
     page.keyboard.press("Tab")
     assert focused(page) == "inspector-close"
+    page.keyboard.press("Tab")  # a hidden neuron's switch: silence it
+    assert focused(page) == "silence-toggle"
     page.keyboard.press("Tab")  # past the last control: round to the first, never out to the page
     assert focused(page) == "inspector-close"
     page.keyboard.press("Enter")
