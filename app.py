@@ -103,7 +103,8 @@ def create_app(config=None):
     def network_choices():
         """The networks for the page's pickers, the default first, with the figures they show."""
         return [{"id": e.id, "sizes": "-".join(map(str, e.network.sizes)), "params": f"{e.network.n_params:,}",
-                 "pct": percent(e.network.meta.get("test_accuracy")), "video": e.network.sizes == VIDEO_SIZES}
+                 "pct": percent(e.network.meta.get("test_accuracy")), "video": e.network.sizes == VIDEO_SIZES,
+                 "snapshots": len(e.snapshots)}
                 for e in entries]
 
     @app.get("/")

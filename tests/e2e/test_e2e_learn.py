@@ -188,6 +188,7 @@ def test_dragging_to_the_start_shows_the_random_network_everywhere_and_closing_r
     trained_pixel = pixel_weights(page)
     sent = predict_bodies(page)
 
+    expect(page.get_by_test_id("learn-open")).to_have_attribute("data-snapshots", str(len(snaps)))
     panel = open_timeline(page)
     slider = page.get_by_test_id("learn-timeline")
     expect(slider).to_have_attribute("max", str(last))
@@ -397,7 +398,8 @@ def test_the_phone_sheet_is_usable(open_page, server):
 
 
 def test_a_network_without_snapshots_has_no_timeline_chip(browser, start_app, tmp_path):
-    """The shipped weights file alone (its snapshots file left behind): no training history to watch."""
+    """The shipped weights file alone (its snapshots file left behind): no training history to watch.
+    The page knows from its own render: loading it asks nothing about snapshots."""
     weights = tmp_path / "alone.npz"
     shutil.copy(ROOT / "mlp" / "weights" / "mnist_784_16_16_10.npz", weights)
     with start_app({"MLP_WEIGHTS": str(weights)}) as url:
@@ -405,15 +407,15 @@ def test_a_network_without_snapshots_has_no_timeline_chip(browser, start_app, tm
         context = browser.new_context()
         try:
             page = context.new_page()
-            errors = []
+            errors, asked = [], []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            with page.expect_response(lambda r: "/api/snapshots" in r.url) as listed:
-                page.goto(url + "/")
-            assert listed.value.json()["snapshots"] == []
+            page.on("request", lambda r: asked.append(r.url))
+            page.goto(url + "/")
             expect(page.locator("body")).to_have_attribute("data-live", "idle")
             expect(page.get_by_test_id("learn-open")).to_have_attribute("data-snapshots", "0")
             expect(page.get_by_test_id("learn-open")).to_be_hidden()
             expect(page.get_by_test_id("edge-open")).to_be_visible()
+            assert not [u for u in asked if "/api/snapshots" in u]
             assert not errors
         finally:
             context.close()

@@ -30,8 +30,8 @@ export function epochText(e) {
 export class Learn {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
-   * @param {object} options  chip (the button that opens it: hidden while the network has no
-   *   snapshots), showNetwork(net) (give the page's views these weights), onOpen, onClose
+   * @param {object} options  chip (the button that opens it: the server renders it hidden for a
+   *   network without snapshots), showNetwork(net) (give the page's views these weights), onOpen, onClose
    */
   constructor(root, { chip, showNetwork, onOpen = () => {}, onClose = () => {} }) {
     this.root = root;
@@ -76,7 +76,6 @@ export class Learn {
     this.#listen();
     // Another network on the page (the picker): its own history, from its trained end.
     onAskedChange((what) => { if (what === 'network' && askedNetwork() !== this.networkId) this.#networkChanged(); });
-    this.#list();
     new ResizeObserver(() => { if (this.isOpen) { this.#drawCurve(); this.#drawWeights(); } }).observe(root);
   }
 
@@ -84,7 +83,10 @@ export class Learn {
 
   get last() { return this.snapshots ? this.snapshots.length - 1 : -1; }
 
-  /** Open at the trained end (where the page already is); the snapshots are fetched now, so Play runs smoothly. */
+  /**
+   * Open at the trained end (where the page already is). The list of snapshots and their weights are
+   * fetched now (not with the page: most visits never open this), all at once, so Play runs smoothly.
+   */
   async open(opener) {
     this.panel.open(opener, { focus: true });
     this.#note(this.snapshots ? null : 'learn.loading');
@@ -94,7 +96,7 @@ export class Learn {
       if (this.isOpen) this.#note('learn.error', { error: err.message });
       return;
     }
-    if (!this.isOpen) return;
+    if (!this.isOpen || !this.snapshots) return; // (closed meanwhile, or another network's list came)
     if (!this.snapshots.length) { this.#note('learn.none'); return; }
     this.#note(null);
     this.#build();
