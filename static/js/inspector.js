@@ -107,6 +107,9 @@ export class Inspector {
     this.el.silenceRow.hidden = last;
     this.el.silence.setAttribute('aria-pressed', off ? 'true' : 'false');
     this.el.silencedNote.hidden = !off;
+    // The note describes the switch only while it says something true of this neuron.
+    if (off) this.el.silence.setAttribute('aria-describedby', this.el.silencedNote.id);
+    else this.el.silence.removeAttribute('aria-describedby');
     this.root.dataset.silenced = off ? 'true' : 'false';
     this.el.act.dataset.silenced = off ? 'true' : 'false';
     // The title names the neuron in the page's language; data-i18n would put "Neuron" back on a switch.

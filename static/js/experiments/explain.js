@@ -101,6 +101,7 @@ export class ExplainPanel {
     };
     this.reply = null;  // the newest explanation shown: {..., input}
     this.asking = 0;    // the newest request's number: older replies are dropped
+    this.pending = false; // a request is on its way
     this.timer = null;
     this.stale = true;  // the drawing or the question changed since the reply shown
     this.state = 'empty';
@@ -129,7 +130,7 @@ export class ExplainPanel {
   drawingNow() {
     this.stale = true;
     this.#cancel();
-    if (this.isOpen && this.reply) this.#setState('drawing');
+    if (this.isOpen) this.#setState('drawing');
   }
 
   /** The drawing (pen up, undo, clear...) or the question (asked.js) changed: ask again, shortly. */
@@ -137,6 +138,7 @@ export class ExplainPanel {
     this.stale = true;
     this.#cancel();
     if (!this.isOpen) return;
+    this.#setState('asking');
     this.timer = setTimeout(() => { this.timer = null; this.#ask(); }, WAIT_MS);
   }
 
@@ -145,9 +147,15 @@ export class ExplainPanel {
     this.#render();
   }
 
+  /** No question waits, and the answer to one on its way will be dropped (it is of an older drawing). */
   #cancel() {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    if (this.pending) {
+      this.asking += 1;
+      this.pending = false;
+      this.stale = true;
+    }
   }
 
   #setState(state) {
@@ -167,16 +175,20 @@ export class ExplainPanel {
       return;
     }
     this.#setState('asking');
+    this.pending = true;
     const options = { preprocess, ...asked() };
     try {
       // The input the network saw (after the pre-processing) comes from the same question to /api/predict.
       const [why, seen] = await Promise.all([explain(pixels, options), predict(pixels, options)]);
       if (n !== this.asking) return; // a newer question is on its way
+      this.pending = false;
       this.reply = { ...why, input: seen.activations[0] };
       this.#setState(why.empty ? 'empty' : 'ready');
       this.#render();
     } catch (err) {
       if (n !== this.asking) return;
+      this.pending = false;
+      this.stale = true; // ask again next time
       this.error = err.message;
       this.#setState('error');
     }
@@ -184,7 +196,11 @@ export class ExplainPanel {
 
   #status() {
     const { status } = this.el;
-    const key = { empty: 'explain.empty', asking: 'explain.asking', drawing: 'explain.drawing', error: 'explain.error' }[this.state];
+    // While drawing or asking again, the maps shown dim (explain.css) and nothing is said: a
+    // screen reader hears the new sentence when it comes, not a status on every stroke.
+    const quiet = this.reply && (this.state === 'drawing' || this.state === 'asking');
+    const key = quiet ? null
+      : { empty: 'explain.empty', asking: 'explain.asking', drawing: 'explain.drawing', error: 'explain.error' }[this.state];
     status.textContent = key ? t(key, { error: this.error || '' }) : '';
     status.hidden = !key;
   }
