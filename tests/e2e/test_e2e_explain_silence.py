@@ -314,6 +314,7 @@ def test_silencing_a_neuron_with_the_mouse_and_the_keyboard(open_page, server):
     with page.expect_request(lambda r: is_predict(r, [[2, 5]])) as sent:
         toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(toggle).to_have_attribute("aria-describedby", "silenced-note")  # the note is read with it
     reply = check_silenced(page, server, sent.value, [[2, 5]])
     # The inspector: activation 0, its weighted sum still the real one, and a note that it is silenced.
     expect(page.get_by_test_id("activation")).to_have_text("0.000")
@@ -345,6 +346,7 @@ def test_silencing_a_neuron_with_the_mouse_and_the_keyboard(open_page, server):
         page.keyboard.press("Space")
     check_silenced(page, server, sent.value, [[2, 5]])
     expect(page.get_by_test_id("silenced-note")).to_be_hidden()
+    assert toggle.get_attribute("aria-describedby") is None
 
     # An output neuron has no switch.
     page.get_by_test_id("neuron-3-4").click()
@@ -374,16 +376,23 @@ def weights(server, network):
 
 
 def test_silencing_the_neurons_that_carry_the_answer_changes_it(open_page, server):
-    page = open_page()
+    """For every network the server has (the page drawn for it): the answer changes, and comes back."""
+    for net in get(server, "/api/networks"):
+        page = open_page(f"/?network={net['id']}")
+        assert page.locator("body").get_attribute("data-network") == net["id"]
+        answer_changes_and_comes_back(page, server, net["id"])
+
+
+def answer_changes_and_comes_back(page, server, network):
     requests = []
     page.on("request", lambda r: requests.append(r))
     draw(page, DIGITS["7"])
     original = int(answer(page))
     body = dict(last_live_request(requests).post_data_json)
+    assert body.get("network") == network
     reply = predict(server, body)
     # From the real network: the last hidden layer's neurons ranked by how much they favour the
     # answer over the runner-up (activation x weight difference), silenced in that order until it changes.
-    network = page.locator("body").get_attribute("data-network")
     layers = weights(server, network)
     outs = reply["activations"][-1]
     runner_up = sorted(range(10), key=lambda d: -outs[d])[1]
