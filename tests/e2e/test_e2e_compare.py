@@ -358,3 +358,23 @@ def test_the_page_with_one_network_has_no_compare(browser):
         finally:
             context.close()
 
+
+
+STORED_JS = """async () => {
+  const m = await import('/static/js/own_hand/store.js');
+  const entry = (extra) => ({ t: 1764600000000, m: 4, r: 4, o: Array(10).fill(0.1), g: btoa('\\0'.repeat(784)), ...extra });
+  const read = (entries) => m.parseStored(JSON.stringify({ v: m.VERSION, drawings: entries }));
+  const old = read([entry({})]), named = read([entry({ n: 'tiny-30' })]), bad = read([entry({ n: 'a,b' }), entry({ n: 7 })]);
+  return {
+    old: old.drawings.map((d) => d.network), named: named.drawings.map((d) => d.network),
+    bad: [bad.drawings.length, bad.problem], csv: m.serialize(named.drawings),
+  };
+}"""
+
+
+def test_own_hand_entries_name_their_network_and_old_ones_were_the_defaults(page):
+    got = page.evaluate(STORED_JS)
+    assert got["old"] == ["video"]  # stored before there was a choice: read by the video's network
+    assert got["named"] == ["tiny-30"]
+    assert got["bad"] == [0, {"kind": "damaged", "count": 2}]  # an id no network can have is left out
+    assert json.loads(got["csv"])["drawings"][0]["n"] == "tiny-30"
