@@ -174,6 +174,7 @@ def create_app(config=None):
         return jsonify([{
             "id": e.id, "name": e.name, "sizes": list(e.network.sizes), "n_params": e.network.n_params,
             "test_accuracy": e.network.meta.get("test_accuracy"),
+            "pen_drawn_test_accuracy": e.network.meta.get("pen_drawn_test_accuracy"),
             "held_out_writers_accuracy": e.network.meta.get("held_out_writers_accuracy"),
             "default": e is entries[0], "snapshots": len(e.snapshots),
         } for e in entries])

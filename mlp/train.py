@@ -53,8 +53,8 @@ class Config:
     standardize: bool = _setting(True, "train on standardized pixels, folded into W1, b1 afterwards")
     whiten: float = _setting(1.0, "> 0: ZCA-whiten with this epsilon instead (also folded)")
     val_size: int = _setting(5000, "MNIST training images held out for validation")
-    teacher: str | None = _setting(None, "weights of a larger network to distil from")
-    temperature: float = _setting(4.0, "distillation temperature")
+    teacher: str | None = _setting(None, "weights of a larger network to distil from (with bce: its sigmoids blended into the targets)")
+    temperature: float = _setting(4.0, "distillation temperature (with bce, 1 keeps the teacher's beliefs as they are)")
     distill_weight: float = _setting(0.7, "weight of the teacher's term in the loss")
     weight_decay: float = _setting(0.0003, "L2 weight decay")
     ema: float = _setting(0.999, "ship a moving average of the weights with this decay per step (0: the last step's)")
@@ -101,6 +101,19 @@ def teacher_probabilities(teacher, images, temperature):
                            for i in range(0, len(images), 4096)]).astype(np.float32)
 
 
+def teacher_beliefs(teacher, images, temperature):
+    """The teacher's own sigmoid outputs at ``temperature``, in chunks: with the bce loss each output
+    is a belief of its own, so a teacher's beliefs are targets a student can learn directly."""
+    return np.concatenate([1 / (1 + np.exp(-teacher.forward(images[i:i + 4096], with_sums=True)[1][-1] / temperature))
+                           for i in range(0, len(images), 4096)]).astype(np.float32)
+
+
+def distilled_targets(cfg, teacher, x, y):
+    """bce: the labels blended with the teacher's beliefs on the same inputs (Hinton's soft targets,
+    for outputs that are each their own sigmoid); a blank drawing's targets stay what the teacher says."""
+    return (1 - cfg.distill_weight) * y + cfg.distill_weight * teacher_beliefs(teacher, x, cfg.temperature)
+
+
 def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, pen_images=None,
                  fixed_inputs=None, strokes=None):
     """This epoch's (shuffled, distorted, normalized, transformed) inputs, targets, labels,
@@ -112,7 +125,10 @@ def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, 
     if fixed_inputs is not None:
         order = rng.permutation(len(images))
         soft = None if fixed_soft is None else fixed_soft[order]
-        return fixed_inputs[order], np.eye(10, dtype=np.float32)[labels[order]], labels[order], soft
+        y = np.eye(10, dtype=np.float32)[labels[order]]
+        if soft is not None and cfg.loss == "bce":
+            y, soft = (1 - cfg.distill_weight) * y + cfg.distill_weight * soft, None
+        return fixed_inputs[order], y, labels[order], soft
     order = rng.permutation(len(images))
     x = images[order]
     if pen_images is not None and cfg.pen_fraction > 0:
@@ -128,7 +144,9 @@ def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, 
     y = np.eye(10, dtype=np.float32)[labels[order]]
     lab = labels[order]
     soft = None
-    if fixed_soft is not None:
+    if cfg.loss == "bce":
+        pass  # the teacher's beliefs join the targets below, once the pen strokes and blanks are in
+    elif fixed_soft is not None:
         soft = fixed_soft[order]
     elif teacher is not None:
         soft = teacher_probabilities(teacher, x, cfg.temperature)
@@ -151,6 +169,8 @@ def epoch_inputs(images, labels, rng, cfg, teacher, transform, fixed_soft=None, 
         x = np.concatenate([x, *extra_x])[mix]
         y = np.concatenate([y, *extra_y])[mix]
         lab = np.concatenate([lab, *extra_lab])[mix]
+    if teacher is not None and cfg.loss == "bce":
+        y = distilled_targets(cfg, teacher, x, y)
     return np.ascontiguousarray(transform.apply(x), dtype=np.float32), y, lab, soft
 
 
@@ -194,7 +214,8 @@ def train(cfg: Config, train_images, train_labels, val_images=None, val_labels=N
     # Undistorted images look the same every epoch: normalize them, and ask the teacher, once.
     undistorted = cfg.augment == "none" and not cfg.pen_fraction and not (strokes and cfg.pen_strokes) \
         and not cfg.blank_fraction
-    fixed_soft = (teacher_probabilities(teacher, base_inputs, cfg.temperature)
+    ask_teacher = teacher_beliefs if cfg.loss == "bce" else teacher_probabilities
+    fixed_soft = (ask_teacher(teacher, base_inputs, cfg.temperature)
                   if teacher is not None and undistorted else None)
     pen_images = penstyle.redraw_in_chunks(train_images, log) if cfg.pen_fraction else None
     fixed_inputs = np.ascontiguousarray(transform.apply(base_inputs)) if undistorted else None

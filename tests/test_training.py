@@ -105,6 +105,28 @@ def test_distillation_runs(trained, subset, tmp_path):
     assert accuracy(student, tx, ty) > 0.7
 
 
+def test_bce_distillation_blends_the_teachers_beliefs_into_the_targets(trained, subset):
+    """With bce each output is its own belief: the student's target for every digit, blanks and pen strokes
+    included, is (1 - w) * label + w * the teacher's sigmoid on the very same input."""
+    from mlp.input_transform import InputTransform
+    from mlp.train import epoch_inputs, teacher_beliefs
+
+    x, y, _, _ = subset
+    teacher = trained[0]
+    cfg = config(loss="bce", blank_fraction=0.01, distill_weight=0.3, temperature=1.0, pen_strokes=50)
+    strokes = (normalize_batch(x[:200]), y[:200])  # stand-ins for rendered strokes: already normalized
+    inputs, targets, labels, soft = epoch_inputs(x[:500], y[:500], np.random.default_rng(0), cfg, teacher,
+                                                 InputTransform.identity(), strokes=strokes)
+    assert soft is None and len(inputs) == 500 + 50 + 5
+    beliefs = teacher_beliefs(teacher, inputs, 1.0)
+    assert np.allclose(beliefs, 1 / (1 + np.exp(-teacher.forward(inputs, with_sums=True)[1][-1])), atol=1e-6)
+    one_hot = np.zeros_like(targets)
+    drawn = labels >= 0
+    one_hot[np.flatnonzero(drawn), labels[drawn]] = 1  # blanks (label -1): every target 0
+    assert np.allclose(targets, 0.7 * one_hot + 0.3 * beliefs, atol=1e-6)
+    assert (~drawn).sum() == 5 and np.all(targets[~drawn] < 0.3)
+
+
 def test_log_lines_and_unknown_loss(subset):
     x, y, tx, ty = subset
     lines = []

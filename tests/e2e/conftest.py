@@ -7,6 +7,7 @@ tools/ (tools/server.py, tools/browser.py), as for the benchmarks.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,17 +27,31 @@ WAIT_MS = 60_000
 expect.set_options(timeout=WAIT_MS)
 
 
-@pytest.fixture(scope="session")
-def server():
-    """``python app.py`` on a free port, from the repo root; its base URL."""
+@contextmanager
+def running_app(env=None):
+    """``python app.py`` on a free port, from the repo root, with ``env`` added; its base URL
+    (a server that does not start fails the test, with what it said)."""
     try:
-        app = AppServer().start()
+        app = AppServer(env=env).start()
     except ServerError as exc:
         pytest.fail(str(exc))
     try:
         yield app.url
     finally:
         app.stop()
+
+
+@pytest.fixture(scope="session")
+def start_app():
+    """running_app, for a test module that serves its own networks: ``with start_app(env) as url``."""
+    return running_app
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The app with its shipped networks."""
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,6 @@ from playwright.sync_api import expect
 
 from mlp import weights_io
 from tools.drawing import DIGITS, draw, input_grid, settle
-from tools.server import AppServer, ServerError
 from web import preview, sharelink
 from web.reply import infer
 
@@ -55,16 +54,10 @@ def tiny(request, tiny_weights):
 
 
 @pytest.fixture(scope="module")
-def server(tiny):
+def server(tiny, start_app):
     """This module's pages are served the tiny network (open_page uses this server)."""
-    try:
-        app = AppServer(env={"MLP_WEIGHTS": str(tiny[1])}).start()
-    except ServerError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield app.url
-    finally:
-        app.stop()
+    with start_app({"MLP_WEIGHTS": str(tiny[1])}) as url:
+        yield url
 
 
 def catalog(lang="en"):
