@@ -227,10 +227,12 @@ export class ExplainPanel {
       canvas.setAttribute('aria-label', this.#describe(values, digit, k));
     });
     this.el.sentence.dataset.digits = `${winner},${runnerUp}`;
-    this.el.sentence.textContent = t('explain.sentence', {
+    const sentence = t('explain.sentence', {
       towards: r.add_ink.towards, add: place(r.add_ink.region),
       from: r.remove_ink.from, remove: place(r.remove_ink.region),
     });
+    // Written only when it changes: a repaint (a resize) must not make a screen reader say it again.
+    if (this.el.sentence.textContent !== sentence) this.el.sentence.textContent = sentence;
   }
 
   /** A map for a screen reader: the digit, and where its strongest green and red are. */
