@@ -13,10 +13,10 @@ import { SidePanel } from '../side_panel.js';
 import { fetchNetwork, fetchSnapshots } from '../api.js';
 import { network as askedNetwork, onAskedChange, setSnapshot, snapshot as askedSnapshot } from '../asked.js';
 import { drawSignedGrid } from '../weight_image.js';
+import { SIDE } from '../digit.js'; // a first-layer neuron's 784 weights as a SIDE x SIDE image
 import { drawAccuracyCurve } from './accuracy_curve.js';
 
 const PLAY_MS = 4000; // Play: from the random start to trained in about this long
-const SIDE = 28;      // a first-layer neuron's 784 weights as a 28x28 image
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
