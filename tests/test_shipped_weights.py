@@ -11,9 +11,9 @@ from mlp import evaluate, mnist
 from mlp.preprocess import normalize_batch
 
 # Floors at what ships (docs/training.md), so that a worse network cannot ship unnoticed.
-TARGET = 0.96           # MNIST test, through the app's pre-processing (ships 96.12 %; issue 11 asks 96.5 %)
-WRITERS_TARGET = 0.96   # held-out writers' pen strokes, drawn by the page's rule (ships 96.60 %)
-PEN_TARGET = 0.945      # the first 2,000 MNIST test digits redrawn with the page's pen (ships 94.95 %; all 10,000: 95.62 %)
+TARGET = 0.965          # MNIST test, through the app's pre-processing (ships 96.82 %; issue 11 asks 96.5 %)
+WRITERS_TARGET = 0.965  # held-out writers' pen strokes, drawn by the page's rule (ships 97.20 %; issue 11 asks 96 %)
+PEN_TARGET = 0.95       # the first 2,000 MNIST test digits redrawn with the page's pen (ships 95.35 %; all 10,000: 95.81 %)
 # The output neurons are honest: one bright answer, the others dim, nothing lit for nothing.
 SECOND_BRIGHTEST_MAX = 0.06
 TWO_LIT_MAX = 0.01
@@ -39,8 +39,8 @@ def test_shipped_weights_read_writers_they_never_saw(shipped, writers):
     accuracy = float(np.mean(shipped.predict(images) == labels))
     assert accuracy >= WRITERS_TARGET, f"held-out writers: accuracy {accuracy:.4f} < {WRITERS_TARGET}"
     per_digit = [float(np.mean(shipped.predict(images[labels == d]) == d)) for d in range(10)]
-    # The weakest ships at 0.859 (4s written open or as a lightning bolt).
-    assert min(per_digit) >= 0.85, f"a digit people write is misread too often: {np.round(per_digit, 3)}"
+    # The weakest ships at 0.897 (4s written open or as a lightning bolt).
+    assert min(per_digit) >= 0.89, f"a digit people write is misread too often: {np.round(per_digit, 3)}"
 
 
 def test_shipped_outputs_mean_what_the_video_says(shipped, test_set):
