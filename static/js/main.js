@@ -86,6 +86,28 @@ const syncPanels = () => layout.classList.toggle('inspecting', sidePanels.some((
 /** Close every side panel but `keep` (the one about to open), leaving the focus where it goes next. */
 const closeOthers = (keep) => { for (const p of sidePanels) if (p !== keep) p.close({ restoreFocus: false }); };
 
+/** A panel's chip says whether its panel is open; on a phone the panel is a sheet over the lower half,
+ * so opening it brings the pad into view above it. The panel's onOpen and onClose. */
+const chipState = (chip) => ({
+  onOpen: () => {
+    chip.setAttribute('aria-expanded', 'true');
+    syncPanels();
+    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' });
+  },
+  onClose: () => { chip.setAttribute('aria-expanded', 'false'); syncPanels(); },
+});
+
+/** The chip opens its panel (closing any other; `beforeOpen` readies it) or closes it; the panel joins sidePanels. */
+function chipOpens(chip, panel, beforeOpen = () => {}) {
+  sidePanels.push(panel);
+  chip.addEventListener('click', () => {
+    if (panel.isOpen) { panel.close(); return; }
+    closeOthers(panel);
+    beforeOpen();
+    panel.open(chip);
+  });
+}
+
 /**
  * On a phone a side panel is a sheet over the lower part of the screen: scroll the page
  * so that `el` (the neuron looked at) sits in the middle of what stays in view above it.
@@ -119,22 +141,8 @@ const inspector = new Inspector($('[data-testid="inspector"]'), {
   },
 });
 
-const edge = new EdgeDetector($('[data-testid="edge-detector"]'), {
-  font: FONT,
-  onOpen: () => {
-    edgeBtn.setAttribute('aria-expanded', 'true');
-    syncPanels();
-    // On a phone the panel is a sheet over the lower half: bring the pad into view above it.
-    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' });
-  },
-  onClose: () => { edgeBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
-});
-edgeBtn.addEventListener('click', () => {
-  if (edge.isOpen) { edge.close(); return; }
-  closeOthers(edge);
-  edge.setInput(asDrawnGrid());
-  edge.open(edgeBtn);
-});
+const edge = new EdgeDetector($('[data-testid="edge-detector"]'), { font: FONT, ...chipState(edgeBtn) });
+chipOpens(edgeBtn, edge, () => edge.setInput(asDrawnGrid()));
 
 /** The neurons' buttons, named in the page's language. */
 function labelNeurons() {
@@ -298,14 +306,10 @@ const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
     const reply = currentReply();
     return reply && !reply.empty && !pad.isEmpty && !pad.drawing ? reply : null;
   },
-  onOpen: () => {
-    ownBtn.setAttribute('aria-expanded', 'true');
-    syncPanels();
-    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
-  },
-  onClose: () => { ownBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+  ...chipState(ownBtn),
 });
-sidePanels.push(inspector, edge, ownHand);
+sidePanels.push(inspector);
+chipOpens(ownBtn, ownHand);
 
 // Which network reads the drawing (network_picker.js: the page opens again for the chosen one, the
 // drawing carried along), and a second one beside it answering the same drawing at once (compare.js).
@@ -321,25 +325,9 @@ if (compare) sidePanels.push(compare);
 // Why this answer? (experiments/explain.js): the same drawing and question as the live prediction.
 const why = new ExplainPanel($('[data-testid="explain"]'), {
   drawing: () => ({ pixels: currentGrid(), preprocess: !raw(), empty: pad.isEmpty }),
-  onOpen: () => {
-    explainBtn.setAttribute('aria-expanded', 'true');
-    syncPanels();
-    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
-  },
-  onClose: () => { explainBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+  ...chipState(explainBtn),
 });
-sidePanels.push(why);
-explainBtn.addEventListener('click', () => {
-  if (why.isOpen) { why.close(); return; }
-  closeOthers(why);
-  why.open(explainBtn);
-});
-
-ownBtn.addEventListener('click', () => {
-  if (ownHand.isOpen) { ownHand.close(); return; }
-  closeOthers(ownHand);
-  ownHand.open(ownBtn);
-});
+chipOpens(explainBtn, why);
 
 // Watch it learn (experiments/learn.js): while it is open, the snapshot chosen is what the page asks
 // (asked.js) and the weights the network view and the inspector show; closing it brings back the trained ones.
@@ -347,19 +335,9 @@ const learnBtn = $('[data-testid="learn-open"]');
 const learn = new Learn($('[data-testid="learn"]'), {
   chip: learnBtn,
   showNetwork: (net) => { view.setNetwork(net); inspector.setNetwork(net); },
-  onOpen: () => {
-    learnBtn.setAttribute('aria-expanded', 'true');
-    syncPanels();
-    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' }); // the pad above the sheet
-  },
-  onClose: () => { learnBtn.setAttribute('aria-expanded', 'false'); syncPanels(); },
+  ...chipState(learnBtn),
 });
-sidePanels.push(learn);
-learnBtn.addEventListener('click', () => {
-  if (learn.isOpen) { learn.close(); return; }
-  closeOthers(learn);
-  learn.open(learnBtn);
-});
+chipOpens(learnBtn, learn);
 
 function syncControls() {
   undoBtn.disabled = clearBtn.disabled = shareBtn.disabled = prepShowBtn.disabled = pad.isEmpty;
