@@ -25,7 +25,6 @@ from playwright.sync_api import expect
 
 from mlp import registry, weights_io
 from tools.drawing import draw, draw_digit, pad_ink, settle
-from tools.server import AppServer, ServerError
 from web import sharelink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,16 +54,10 @@ def compare_manifest(tmp_path_factory, mnist_test):
 
 
 @pytest.fixture(scope="module")
-def server(compare_manifest):
+def server(compare_manifest, start_app):
     """This module's pages are served the three networks (open_page uses this server)."""
-    try:
-        app = AppServer(env={"MLP_NETWORKS": str(compare_manifest)}).start()
-    except ServerError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield app.url
-    finally:
-        app.stop()
+    with start_app({"MLP_NETWORKS": str(compare_manifest)}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -344,13 +337,13 @@ def test_an_unknown_network_is_a_note_and_old_links_open_as_before(open_page, se
     assert link_of(both) == (code, None) and pad_ink(both) > 0
 
 
-def test_the_page_with_one_network_has_no_compare(browser):
+def test_the_page_with_one_network_has_no_compare(browser, start_app):
     """Served one network alone (MLP_WEIGHTS), the picker names it and there is nothing to compare with."""
-    with AppServer(env={"MLP_WEIGHTS": str(registry.load()[0].path)}) as app:
+    with start_app({"MLP_WEIGHTS": str(registry.load()[0].path)}) as url:
         context = browser.new_context()
         try:
             page = context.new_page()
-            page.goto(app.url)
+            page.goto(url)
             expect(page.locator("body")).to_have_attribute("data-live", "idle", timeout=60_000)
             expect(page.get_by_test_id("network-picker").locator("option")).to_have_count(1)
             expect(page.get_by_test_id("compare-open")).to_have_count(0)

@@ -16,14 +16,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import struct
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from mlp.explain import region
 from tools.browser import PHONE
+from tools.api_client import floats, get_json as get, post_json as post
 from tools.drawing import DIGITS, answer, draw, draw_digit, settle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,23 +31,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"  # as conftest.py
 
 def catalog(lang):
     return json.loads((ROOT / "static" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
-
-
-def post(server, path, body):
-    req = urllib.request.Request(server + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.load(r)
-
-
-def get(server, path):
-    with urllib.request.urlopen(server + path, timeout=60) as r:
-        return json.load(r)
-
-
-def floats(b64):
-    raw = base64.b64decode(b64)
-    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
 
 
 def predict(server, body):

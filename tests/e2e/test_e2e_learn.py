@@ -11,17 +11,14 @@ Both languages, reduced motion, the phone's sheet, and a network shipped without
 """
 from __future__ import annotations
 
-import base64
-import json
 import re
 import shutil
-import struct
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tools.api_client import floats, get_json, post_json
 from tools.browser import PHONE
 from tools.drawing import draw_digit, settle
 
@@ -32,23 +29,6 @@ SIDE = 28
 
 
 # ---- the server, asked directly ----------------------------------------------------------------
-
-def get_json(server, path):
-    with urllib.request.urlopen(server + path, timeout=60) as r:
-        return json.load(r)
-
-
-def post_json(server, path, body):
-    req = urllib.request.Request(server + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.load(r)
-
-
-def floats(b64):
-    raw = base64.b64decode(b64)
-    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
-
 
 def outputs_for(server, body):
     """The output layer's activations /api/predict gives for `body` (the page's compact form: base64 arrays)."""
