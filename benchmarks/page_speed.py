@@ -36,6 +36,7 @@ import os
 import random
 import sys
 import time
+from urllib.parse import urlsplit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +133,7 @@ def open_page(browser, url, viewport=DESKTOP, route_view=None):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    with page.expect_response(lambda r: r.url.endswith("/api/network")):
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/api/network"):  # the page adds ?network=ID
         page.goto(url + "/")
     expect(page.locator("body")).to_have_attribute("data-live", "idle", timeout=WAIT_MS)
     if route_view:
@@ -159,7 +160,7 @@ def measure_load(browser, url):
     page = context.new_page()
     responses = []
     page.on("response", lambda r: responses.append(r))
-    with page.expect_response(lambda r: r.url.endswith("/api/network")):
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/api/network"):  # the page adds ?network=ID
         page.goto(url + "/")
     expect(page.locator("body")).to_have_attribute("data-live", "idle", timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
