@@ -125,7 +125,11 @@ def test_the_network_canvas_is_labelled_in_the_page_language(open_page):
         expect(page.locator("html")).to_have_attribute("lang", lang)
         expect(canvas).to_have_attribute("data-labels", as_attribute(labels))
         words = painted_words(page)
-        assert words[-4:] == labels and set(words) <= set(labels), (lang, words)
+        # A repaint of the old page may land between the forget and the click (a late
+        # resize, say): what counts is that once the new names are painted, the old never return.
+        assert words[-4:] == labels, (lang, words)
+        first = next(i for i in range(len(words)) if words[i:i + 4] == labels)
+        assert set(words[first:]) <= set(labels), (lang, words)
 
     # A drawing's glide, painted by network_worker.js where the browser can: the same labels.
     watch_network_attributes(page)
