@@ -5,6 +5,7 @@ slow clients held its threads, broken chunked bodies gave 500, long ones were cu
 at 64 KiB, a 5,000-character link met an HTML 414, and API replies could be cached.
 Without nginx (a laptop) these tests skip and say why; in CI (CI=true) they fail.
 """
+import gzip
 import json
 import os
 import re
@@ -209,6 +210,23 @@ def test_api_replies_are_not_cached(stack):
         assert headers.get("cache-control") == "no-store", (name, status, headers)
     # What may be cached says so itself.
     assert "max-age=3600" in stack.get("/api/network")[1]["cache-control"]
+
+
+def test_text_replies_are_compressed_for_browsers_that_ask(stack):
+    """The page's modules and styles and a network's weights travel gzipped when the browser
+    asks (every browser does), the same bytes once unpacked; a client that does not ask gets them plain."""
+    for path in ("/api/network", "/api/network?snapshot=0", "/static/js/main.js", "/static/css/main.css"):
+        status, headers, packed = stack.get(path, headers={"Accept-Encoding": "gzip"})
+        _, plain_headers, plain = stack.get(path)
+        assert status == 200 and headers.get("content-encoding") == "gzip", (path, status, headers)
+        assert "Accept-Encoding" in headers.get("vary", ""), (path, headers)
+        assert gzip.decompress(packed) == plain and len(packed) < 0.8 * len(plain), (path, len(packed), len(plain))
+        assert "content-encoding" not in plain_headers, (path, plain_headers)
+
+    # The weights are asked again with their ETag (weak once gzipped): still a 304, no body.
+    etag = stack.get("/api/network", headers={"Accept-Encoding": "gzip"})[1]["etag"]
+    status, _, body = stack.get("/api/network", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert (status, body) == (304, b""), (status, etag)
 
 
 def test_every_request_is_in_the_access_log(stack):
