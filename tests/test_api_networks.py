@@ -74,6 +74,9 @@ def test_explain_gives_the_two_digits_and_their_maps(client, app):
     assert reply["network"] == "video" and reply["prediction"] == 7
     assert reply["digits"] == [int(np.argsort(-acts)[0]), int(np.argsort(-acts)[1])]
     assert [len(m) for m in reply["maps"]] == [784, 784]
+    # The input it explains is the one /api/predict reports the network saw.
+    assert reply["input"] == post(client, "/api/predict").get_json()["activations"][0]
+    np.testing.assert_allclose(reply["input"], x, atol=0.5e-4 + 1e-9)
     for d, m in zip(reply["digits"], reply["maps"]):
         want = x * explain.gradient(net, x, np.eye(10)[d])
         np.testing.assert_allclose(m, want, atol=0.5e-4 + 1e-9)

@@ -52,11 +52,13 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
 
 
 def explanation(network: Network, pixels, preprocess: bool = True, silenced=None) -> dict:
-    """The /api/explain reply: why the network answered what it did (mlp.explain), on the input it saw."""
+    """The /api/explain reply: why the network answered what it did (mlp.explain), on the input it saw
+    (``input``: the 784 values given to the network, as /api/predict's first activations, for the maps' backdrop)."""
     seen = read(network, pixels, preprocess=preprocess, silenced=silenced)
     why = explain(network, seen.activations[0], silenced=silenced)
     return {
         "prediction": seen.prediction, "empty": seen.empty,
+        "input": _rounded(seen.activations[0]),
         "digits": [why["winner"], why["runner_up"]],
         "maps": [_rounded(m) for m in why["maps"]],
         "add_ink": {"pixel": why["add_ink"]["pixel"], "region": list(why["add_ink"]["region"]),

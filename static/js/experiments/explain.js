@@ -5,7 +5,7 @@
 // It asks the same question as the live prediction (the same pixels and pre-processing
 // switch, and asked.js's network, silenced neurons and snapshot), once the pen is up.
 
-import { explain, predict } from '../api.js';
+import { explain } from '../api.js';
 import { asked, onAskedChange } from '../asked.js';
 import { POS, NEG, HILITE, rgba } from '../colors.js';
 import { fitCanvas } from '../canvas.js';
@@ -178,11 +178,11 @@ export class ExplainPanel {
     this.pending = true;
     const options = { preprocess, ...asked() };
     try {
-      // The input the network saw (after the pre-processing) comes from the same question to /api/predict.
-      const [why, seen] = await Promise.all([explain(pixels, options), predict(pixels, options)]);
+      // One question: the reply carries the input the network saw (after the pre-processing) too.
+      const why = await explain(pixels, options);
       if (n !== this.asking) return; // a newer question is on its way
       this.pending = false;
-      this.reply = { ...why, input: seen.activations[0] };
+      this.reply = why;
       this.#setState(why.empty ? 'empty' : 'ready');
       this.#render();
     } catch (err) {
