@@ -301,6 +301,7 @@ const live = new LivePredictor({
 // once the pen is up; the labels stay in this browser.
 const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
   font: FONT,
+  network: document.body.dataset.network,
   next: () => pad.clear(),
   current: () => {
     const reply = currentReply();

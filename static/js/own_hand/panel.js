@@ -1,7 +1,8 @@
 // "Test it on your own hand": the learner draws, says which digit they meant, and
 // the panel keeps a running score of how often the network read them right,
 // overall and per digit, beside the network's own MNIST test figure; the misread
-// drawings are shown small. Everything stays in this browser (store.js): the
+// drawings are shown small. The score is the shown network's alone (each entry names
+// its network): another network's drawings are counted on its page, said in one line. Everything stays in this browser (store.js): the
 // labelling sends nothing anywhere. Export as CSV and as one PNG sheet; clear
 // after a confirmation. The digit buttons, or typing the digit while the panel is
 // open, label the drawing on the pad (once per drawing).
@@ -18,11 +19,12 @@ export class OwnHand {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
    * @param {object} options  current(): the reply on screen for the drawing on the pad (or null),
-   *                          next(): clear the pad for the next drawing, font (for the PNG sheet's
-   *                          labels), onOpen, onClose
+   *                          next(): clear the pad for the next drawing, network: the id of the
+   *                          network this page shows, font (for the PNG sheet's labels), onOpen, onClose
    */
-  constructor(root, { current, next, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
+  constructor(root, { current, next, network, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
     this.root = root;
+    this.network = network;
     this.current = current;
     this.next = next;
     this.font = font;
@@ -35,6 +37,7 @@ export class OwnHand {
       next: $('[data-testid="own-hand-next"]'),
       status: $('[data-testid="own-hand-status"]'),
       score: $('[data-testid="own-hand-score"]'),
+      others: $('[data-testid="own-hand-others"]'),
       perDigit: [...root.querySelectorAll('[data-testid^="own-hand-digit-"]')],
       misread: $('[data-testid="own-hand-misread"]'),
       misreadNone: $('[data-testid="own-hand-misread-none"]'),
@@ -100,8 +103,11 @@ export class OwnHand {
 
   render() {
     const drawings = this.store.drawings;
-    const score = tally(drawings);
+    const score = tally(drawings.filter((d) => d.network === this.network));
+    const others = drawings.length - score.total;
     const el = this.el;
+    el.others.hidden = !others;
+    el.others.textContent = others ? t('ownHand.others', { n: others }) : '';
     el.score.dataset.right = String(score.right);
     el.score.dataset.total = String(score.total);
     el.score.textContent = score.total
