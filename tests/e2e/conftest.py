@@ -7,6 +7,8 @@ tools/ (tools/server.py, tools/browser.py), as for the benchmarks.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,6 +47,31 @@ def running_app(env=None):
 def start_app():
     """running_app, for a test module that serves its own networks: ``with start_app(env) as url``."""
     return running_app
+
+
+# The issue's quick training run: a network of any shape, from our CLI, in well under a minute.
+QUICK_TRAINING = ["--epochs", "1", "--limit", "3000", "--pen-strokes", "0", "--snapshots", "0"]
+
+
+@pytest.fixture(scope="session")
+def tiny_network(tmp_path_factory, mnist_test):
+    """train(hidden) -> the weights file of a tiny network with those hidden layers, trained on MNIST
+    by `python -m mlp.train` the first time a test asks for that shape in this session (test modules
+    that serve other networks than the shipped ones share them). mnist_test: fails without the data."""
+    folder = tmp_path_factory.mktemp("tiny-networks")
+    trained = {}
+
+    def train(hidden):
+        key = "-".join(map(str, hidden))
+        if key not in trained:
+            path = folder / f"{key}.npz"
+            done = subprocess.run([sys.executable, "-m", "mlp.train", "--out", str(path), "--hidden", *map(str, hidden),
+                                   *QUICK_TRAINING], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+            assert done.returncode == 0, f"training {key} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+            trained[key] = path
+        return trained[key]
+
+    return train
 
 
 @pytest.fixture(scope="session")

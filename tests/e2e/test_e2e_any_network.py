@@ -1,7 +1,7 @@
 """The page draws any network the weights file describes (issue 15), not only the video's 784-16-16-10.
 
-Two tiny networks are trained here (one hidden layer of 30; three of 32, 24 and 16: a minute
-each) and served with MLP_WEIGHTS. With each, drawn on with the mouse: every neuron has its
+Two tiny networks are trained by our CLI (one hidden layer of 30; three of 32, 24 and 16: the
+e2e conftest's tiny_network, shared with test_e2e_compare.py) and served with MLP_WEIGHTS. With each, drawn on with the mouse: every neuron has its
 button (data-testid="neuron-LAYER-INDEX"), none covering another, the layers' names are the
 network's own, a neuron of the last hidden layer opens in the inspector, the signal flows
 through every layer, the share link opens the same drawing and its preview picture names the
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -27,29 +25,13 @@ from web.reply import infer
 
 ROOT = Path(__file__).resolve().parents[2]
 I18N = ROOT / "static" / "i18n"
-# The issue's quick runs: the flags stay as they are for such runs.
 NETWORKS = {"30": [30], "32-24-16": [32, 24, 16]}
-QUICK = ["--epochs", "1", "--limit", "3000", "--pen-strokes", "0", "--snapshots", "0"]
-
-
-@pytest.fixture(scope="session")
-def tiny_weights(tmp_path_factory, mnist_test):
-    """{name: weights file} of the tiny networks, trained on MNIST now (mnist_test: fails when the data is missing)."""
-    folder = tmp_path_factory.mktemp("tiny-networks")
-    files = {}
-    for name, hidden in NETWORKS.items():
-        path = folder / f"{name}.npz"
-        done = subprocess.run([sys.executable, "-m", "mlp.train", "--out", str(path), "--hidden", *map(str, hidden), *QUICK],
-                              cwd=ROOT, capture_output=True, text=True, timeout=1200)
-        assert done.returncode == 0, f"training {name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-        files[name] = path
-    return files
 
 
 @pytest.fixture(scope="module", params=list(NETWORKS))
-def tiny(request, tiny_weights):
+def tiny(request, tiny_network):
     """(the network as the server loads it, its weights file)."""
-    path = tiny_weights[request.param]
+    path = tiny_network(NETWORKS[request.param])
     return weights_io.load(path), path
 
 

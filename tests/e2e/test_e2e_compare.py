@@ -1,8 +1,8 @@
 """Compare networks (issue 16 part 1), end to end with the mouse.
 
-The shipped list may name one network only while others are trained, so two tiny networks are
-trained here with our CLI (a minute or two each) and served beside the shipped default through
-MLP_NETWORKS. With them: a drawing made with the mouse keeps itself when another network is
+The shipped list may name one network only while others are trained, so two tiny networks
+trained by our CLI (the e2e conftest's tiny_network, shared with test_e2e_any_network.py) are
+served beside the shipped default through MLP_NETWORKS. With them: a drawing made with the mouse keeps itself when another network is
 picked, and the answer then is that network's (the API's own for the same grid); the page fetches
 only that network's weights; the share link names the network and opens to it, its answer and
 its preview; the Compare panel shows a second network's answer live, beside the page's own; an
@@ -13,11 +13,8 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import subprocess
-import sys
 import urllib.request
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -27,15 +24,14 @@ from mlp import registry, weights_io
 from tools.drawing import draw, draw_digit, pad_ink, settle
 from web import sharelink
 
-ROOT = Path(__file__).resolve().parents[2]
-QUICK = ["--epochs", "1", "--limit", "3000", "--pen-strokes", "0", "--snapshots", "0"]
-TINY = {"tiny-30": [30], "tiny-40-20": [40, 20]}
+# The same shapes as test_e2e_any_network.py's: trained once for both.
+TINY = {"tiny-30": [30], "tiny-32-24-16": [32, 24, 16]}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="session")
-def compare_manifest(tmp_path_factory, mnist_test):
-    """A networks list: the shipped default, then two tiny networks trained now (mnist_test: fails without the data)."""
+def compare_manifest(tmp_path_factory, tiny_network):
+    """A networks list: the shipped default, then two tiny networks (trained by our CLI for this session)."""
     folder = tmp_path_factory.mktemp("compare-networks")
     default = registry.load()[0]
     for path in (default.path, weights_io.snapshots_path(default.path)):
@@ -43,11 +39,8 @@ def compare_manifest(tmp_path_factory, mnist_test):
             shutil.copy(path, folder / path.name)
     items = [{"id": default.id, "file": default.path.name, "name": default.name}]
     for net_id, hidden in TINY.items():
-        out = folder / f"{net_id}.npz"
-        done = subprocess.run([sys.executable, "-m", "mlp.train", "--out", str(out), "--hidden", *map(str, hidden), *QUICK],
-                              cwd=ROOT, capture_output=True, text=True, timeout=1200)
-        assert done.returncode == 0, f"training {net_id} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-        items.append({"id": net_id, "file": out.name, "name": f"tiny {net_id}"})
+        shutil.copy(tiny_network(hidden), folder / f"{net_id}.npz")
+        items.append({"id": net_id, "file": f"{net_id}.npz", "name": f"tiny {net_id}"})
     manifest = folder / "networks.json"
     manifest.write_text(json.dumps(items), encoding="utf-8")
     return manifest
@@ -145,6 +138,8 @@ def test_picking_a_network_keeps_the_drawing_and_gives_that_networks_answer(open
     page.keyboard.press("5")
     stored = json.loads(page.evaluate("() => localStorage.getItem('nn-own-hand')"))
     assert stored["drawings"][-1]["n"] == "tiny-30"
+    expect(page.get_by_test_id("own-hand-score")).to_have_attribute("data-total", "1")
+    expect(page.get_by_test_id("own-hand-others")).to_be_hidden()
 
     # Back to the default from the picker: the same drawing, no network in the link.
     with page.expect_navigation():
@@ -152,6 +147,12 @@ def test_picking_a_network_keeps_the_drawing_and_gives_that_networks_answer(open
     settle(page)
     assert link_of(page) == (code2, None)
     assert shown_answer(page) == str(api_predict(server, sharelink.decode(code2), "video")["prediction"])
+    # The video's network is not scored on what tiny-30 read: that drawing is named as not counted.
+    page.get_by_test_id("own-hand-open").click()
+    expect(page.get_by_test_id("own-hand-score")).to_have_attribute("data-total", "0")
+    expect(page.get_by_test_id("own-hand-others")).to_have_text(
+        "Not counted here: 1 read by other networks (each network's page counts its own).")
+    expect(page.get_by_test_id("own-hand-misread-item")).to_have_count(0)
 
 
 def test_the_picker_from_the_keyboard_waits_for_show(open_page):
@@ -177,29 +178,29 @@ def test_the_picker_from_the_keyboard_waits_for_show(open_page):
 
 
 def test_a_shared_link_opens_to_its_network_answer_and_preview(open_page, server):
-    page = open_page("/?network=tiny-40-20")
+    page = open_page("/?network=tiny-32-24-16")
     draw_digit(page, "4")
     settle(page)
     first = shown_answer(page)
     page.get_by_test_id("share").click()
     link = page.get_by_test_id("share-link").input_value() or page.url  # the fallback field, or the address bar
     code, net = link_of(page)
-    assert net == "tiny-40-20" and "network=tiny-40-20" in link and f"d={code}" in link
+    assert net == "tiny-32-24-16" and "network=tiny-32-24-16" in link and f"d={code}" in link
 
     other = open_page(link.removeprefix(server))  # another browser: the link, as received
     settle(other)
-    expect(other.locator("body")).to_have_attribute("data-network", "tiny-40-20")
-    expect(other.get_by_test_id("sizes")).to_have_text("784 → 40 → 20 → 10")
+    expect(other.locator("body")).to_have_attribute("data-network", "tiny-32-24-16")
+    expect(other.get_by_test_id("sizes")).to_have_text("784 → 32 → 24 → 16 → 10")
     expect(other.get_by_test_id("link-note")).to_contain_text("A shared drawing")
-    assert shown_answer(other) == first == str(api_predict(server, sharelink.decode(code), "tiny-40-20")["prediction"])
-    assert link_of(other) == (code, "tiny-40-20")
+    assert shown_answer(other) == first == str(api_predict(server, sharelink.decode(code), "tiny-32-24-16")["prediction"])
+    assert link_of(other) == (code, "tiny-32-24-16")
 
     # The link's preview: that network's answer in the title, its picture from /preview.png with the id.
     with urllib.request.urlopen(server + link.removeprefix(server), timeout=60) as r:
         meta = Meta(r.read().decode()).meta
     assert meta["og:title"] == f"The neural network reads this drawing as {first}"
     image = urlsplit(meta["og:image"])
-    assert image.path == "/preview.png" and parse_qs(image.query) == {"d": [code], "network": ["tiny-40-20"]}
+    assert image.path == "/preview.png" and parse_qs(image.query) == {"d": [code], "network": ["tiny-32-24-16"]}
     with urllib.request.urlopen(f"{server}/preview.png?{image.query}", timeout=60) as r:
         assert r.status == 200 and r.headers["Content-Type"] == "image/png"
 
@@ -267,10 +268,10 @@ def test_the_compare_panel_answers_the_same_drawing_live(open_page, server, netw
     check("tiny-30")
     assert len(sent) >= 2 and most[0] == 1  # asked live, one request at a time
 
-    picker.select_option("tiny-40-20")
+    picker.select_option("tiny-32-24-16")
     expect(compare).to_have_attribute("data-live", "idle")
-    check("tiny-40-20")
-    expect(page.get_by_test_id("compare-other-facts")).to_contain_text("784-40-20-10")
+    check("tiny-32-24-16")
+    expect(page.get_by_test_id("compare-other-facts")).to_contain_text("784-32-24-16-10")
 
     # Clear: both say there is nothing; Escape closes the panel and gives the focus back to the chip.
     page.get_by_test_id("clear").click()
