@@ -27,7 +27,7 @@ from mlp.digit import FACTS as DIGIT_FACTS
 from web import preview, public_url, sharelink, startup
 from web.body import read_body
 from web.inputs import (InputError, network_from_request, parse_json, pixels_from_request, preprocess_from_request,
-                        sent_as_bytes, silenced_from_request, snapshot_from_request)
+                        sent_as_bytes, silenced_from_link, silenced_from_request, snapshot_from_request)
 from web.language import LANGUAGES, load_catalogs, page_language, translate
 from web.network_json import network_payload
 from web.reply import explanation, infer
@@ -117,11 +117,21 @@ def create_app(config=None):
         entry = by_id.get(asked_id, entries[0])
         unknown = asked_id[:MAX_SHOWN_ID] if asked_id and asked_id not in by_id else None
         net = entry.network
+        # &off= silences hidden neurons of the link's network (none when that network is unknown:
+        # the default's neurons are other ones); what cannot be used is a note (never echoed), and
+        # every neuron stays on.
+        silenced, bad_off = [], False
+        if unknown is None and sharelink.SILENCED_PARAM in request.args:
+            try:
+                silenced = silenced_from_link(request.args[sharelink.SILENCED_PARAM], net)
+            except InputError:
+                bad_off = True
         if "d" in request.args:
             try:
                 code, pixels = shared_drawing()
-                answer = infer(net, pixels)["prediction"]
-                image = url_for("preview_png", d=code, **({} if entry is entries[0] else {"network": entry.id}))
+                answer = infer(net, pixels, silenced=silenced)["prediction"]
+                image = url_for("preview_png", d=code, **({} if entry is entries[0] else {"network": entry.id}),
+                                **({sharelink.SILENCED_PARAM: sharelink.encode_silenced(silenced)} if silenced else {}))
                 og = {"image": public_url.absolute(image, app.config["PUBLIC_URL"], request),
                       "title": translate(catalog, "og.title.blank") if answer is None
                       else translate(catalog, "og.title.answer", digit=answer)}
@@ -129,7 +139,8 @@ def create_app(config=None):
                 pass  # the page itself tells the person, in their language
         response = make_response(render_template(
             "index.html", network_id=entry.id, default_network=entries[0].id, sizes=net.sizes, n_params=net.n_params,
-            test_accuracy=net.meta.get("test_accuracy"), og=og, networks=network_choices(), unknown_network=unknown))
+            test_accuracy=net.meta.get("test_accuracy"), og=og, networks=network_choices(), unknown_network=unknown,
+            silenced=silenced, bad_silenced=bad_off))
         response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
         return response
 
@@ -142,7 +153,10 @@ def create_app(config=None):
     def preview_png():
         _, pixels = shared_drawing()
         net_id = network_from_request({k: v for k, v in request.args.items() if k == "network"}, list(by_id))
-        response = app.response_class(previews.png(pixels, net_id or entries[0].id), mimetype="image/png")
+        net_id = net_id or entries[0].id
+        off = request.args.get(sharelink.SILENCED_PARAM)
+        silenced = silenced_from_link(off, by_id[net_id].network) if off is not None else []
+        response = app.response_class(previews.png(pixels, net_id, silenced), mimetype="image/png")
         response.cache_control.public = True
         response.cache_control.max_age = 86400  # the picture of a link never changes
         return response

@@ -8,6 +8,7 @@ import json
 import numpy as np
 
 from mlp.digit import N_PIXELS
+from web import sharelink
 
 # The compact form of 'pixels': base64 of 784 bytes, one per pixel (0..255, as MNIST
 # stores them). A quarter of the size of 784 numbers, and read without parsing floats.
@@ -136,6 +137,17 @@ def silenced_from_request(payload, network) -> list:
     except ValueError as exc:
         raise InputError(f"'silenced': {exc}") from None
     return sorted(set(pairs))
+
+
+def silenced_from_link(text, network) -> list:
+    """A link's ``off=`` (web.sharelink's form): the hidden neurons to silence, each checked against
+    the network; what is wrong is an InputError."""
+    try:
+        pairs = sharelink.decode_silenced(text)
+        network.check_silenced(pairs)
+    except ValueError as exc:
+        raise InputError(f"'{sharelink.SILENCED_PARAM}': {exc}") from None
+    return pairs
 
 
 def snapshot_from_request(value, count, query=False) -> int | None:

@@ -114,6 +114,11 @@ def about(sizes, n_params) -> str:
     return f"{' - '.join(str(n) for n in sizes)} network, {n_params:,} weights and biases"
 
 
+def silenced_words(n_silenced) -> str:
+    """Beside the answer when the link silenced hidden neurons: the answer is not the whole network's."""
+    return f"{n_silenced} neuron{'s' if n_silenced > 1 else ''} silenced"
+
+
 @functools.cache
 def _template(sizes, n_params):
     """Everything that is the same on every picture of a network, as palette indices (built once per process)."""
@@ -143,9 +148,10 @@ def _answer(text):
     return parts
 
 
-def render(pixels, prediction, probabilities, network) -> bytes:
+def render(pixels, prediction, probabilities, network, n_silenced=0) -> bytes:
     """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities;
-    the footer names ``network``'s layer sizes and parameters (whatever stack of layers it has)."""
+    the footer names ``network``'s layer sizes and parameters (whatever stack of layers it has)
+    and the number of hidden neurons silenced for this answer."""
     canvas = _template(tuple(network.sizes), network.n_params).copy()
 
     grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(SIDE, SIDE), 0, 1)
@@ -158,6 +164,9 @@ def render(pixels, prediction, probabilities, network) -> bytes:
     for mask, (x, y) in _answer("?" if prediction is None else str(int(prediction))):
         region = canvas[y:y + mask.shape[0], x:x + mask.shape[1]]
         np.copyto(region, _lut(ramp)[mask], where=mask > 0)
+
+    if n_silenced:
+        _put(canvas, silenced_words(n_silenced), 26, (TEXT_LEFT + 150, 240), "muted")
 
     for digit, p in enumerate(np.asarray(probabilities, dtype=np.float64)):
         if p > 0:
@@ -188,14 +197,17 @@ class PreviewCache:
         self.default = next(iter(self.networks))
         self._png = functools.lru_cache(maxsize=size)(self._render)
 
-    def png(self, pixels, network=None) -> bytes:
-        """The picture of ``pixels`` read by the network of id ``network`` (None: the default)."""
-        return self._png(self.default if network is None else network, to_bytes(pixels).tobytes())
+    def png(self, pixels, network=None, silenced=()) -> bytes:
+        """The picture of ``pixels`` read by the network of id ``network`` (None: the default) with the
+        hidden neurons ``silenced`` ([(layer, index), ...], checked by the caller) held at 0."""
+        key = tuple(sorted({(int(layer), int(index)) for layer, index in silenced}))
+        return self._png(self.default if network is None else network, to_bytes(pixels).tobytes(), key)
 
     def info(self):
         return self._png.cache_info()
 
-    def _render(self, network_id, levels: bytes) -> bytes:
+    def _render(self, network_id, levels: bytes, silenced: tuple) -> bytes:
         network = self.networks[network_id]
-        reply = infer(network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255))
-        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], network)
+        reply = infer(network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255),
+                      silenced=list(silenced))
+        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], network, len(silenced))

@@ -8,6 +8,9 @@ Format version 1, ``"1" + base64url(payload)`` with no padding, where payload is
 A typical digit (~150 inked pixels) takes about 300 characters. The first
 character is the version, so links made today still open when a later
 format is added. static/js/sharelink.js is the same codec for the browser.
+
+A link may also name hidden neurons to silence (``&off=``, the API's ``silenced``): see
+encode_silenced.
 """
 from __future__ import annotations
 
@@ -42,6 +45,31 @@ class LinkError(ValueError):
 
 
 quantize = to_bytes  # values in [0, 1] -> the bytes 0..255 a link carries
+
+# The silenced hidden neurons a link carries, as ?off=: "LAYER.INDEX" pairs joined by "_",
+# sorted and each once (hidden layers from 1, neurons from 0, as the API's "silenced"), e.g.
+# "1.3_2.0" (characters a URL never escapes: a comma would be %2C in the address bar).
+# static/js/sharelink.js's encodeSilenced writes the same text (the e2e tests check).
+SILENCED_PARAM = "off"
+MAX_SILENCED_LENGTH = 2048  # every hidden neuron of the biggest network here (192) is ~1,100 characters
+_SILENCED = re.compile(r"[0-9]{1,3}\.[0-9]{1,4}(?:_[0-9]{1,3}\.[0-9]{1,4})*")
+
+
+def encode_silenced(pairs) -> str:
+    """[(layer, index), ...] -> the link's off= text (empty for none)."""
+    return "_".join(f"{layer}.{index}" for layer, index in sorted({(int(a), int(b)) for a, b in pairs}))
+
+
+def decode_silenced(text) -> list[tuple[int, int]]:
+    """A link's off= text -> [(layer, index), ...], sorted and each once; a ValueError says what is
+    wrong with its form (whether the network has those neurons is Network.check_silenced's to say)."""
+    if not isinstance(text, str) or len(text) > MAX_SILENCED_LENGTH:
+        raise ValueError(f"'{SILENCED_PARAM}' must be at most {MAX_SILENCED_LENGTH} characters")
+    if not text:
+        return []
+    if not _SILENCED.fullmatch(text):
+        raise ValueError(f"'{SILENCED_PARAM}' must be LAYER.INDEX pairs joined by '_', e.g. 1.3_2.0")
+    return sorted({(int(layer), int(index)) for layer, index in (item.split(".") for item in text.split("_"))})
 
 
 def encode(pixels) -> str:

@@ -5,9 +5,19 @@
 
 const listeners = new Set();
 
+/** The neurons a link silenced, as the server rendered them (checked against the network there). */
+function silencedByLink() {
+  try {
+    const pairs = JSON.parse(document.body.dataset.silenced || '[]');
+    return Array.isArray(pairs) ? pairs.filter((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger)) : [];
+  } catch {
+    return [];
+  }
+}
+
 const state = {
   network: document.body.dataset.network || null, // the page's network, as the server rendered it
-  silenced: [], // [[layer, index], ...]: hidden layers from 1, neurons from 0 (the API's form)
+  silenced: silencedByLink(), // [[layer, index], ...]: hidden layers from 1, neurons from 0 (the API's form)
   snapshot: null,
 };
 

@@ -426,7 +426,10 @@ syncControls();
 live.changed(); // the drawing (or the blank pad: its resting state) through the network
 
 // Another question for the same drawing (a neuron silenced, a snapshot of the training): asked again.
-onAskedChange(() => live.changed({ reset: true }));
+onAskedChange((what) => {
+  live.changed({ reset: true });
+  if (what === 'silenced') share.sync(); // the link holds the silenced neurons too
+});
 
 fetchNetwork({ network: askedNetwork() }).then(
   (net) => { view.setNetwork(net); inspector.setNetwork(net); },

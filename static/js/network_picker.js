@@ -47,9 +47,9 @@ export class NetworkPicker {
     });
   }
 
-  /** The address of the drawing on the pad, read by the chosen network. */
+  /** The address of the drawing on the pad, read by the chosen network (whole: silenced neurons were this one's). */
   address() {
-    return addressFor(this.grid(), { network: this.select.value });
+    return addressFor(this.grid(), { network: this.select.value, silenced: [] });
   }
 
   /** Open the chosen network (nothing to do for the one shown). */

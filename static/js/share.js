@@ -1,15 +1,16 @@
 // Sharing a drawing by link. The address bar always holds the current drawing
-// as /?d=CODE (history.replaceState, so Back is never flooded), and the network
-// that reads it as &network=ID unless it is the default; the Share button copies it.
-// A ?network= the server did not know is dropped, with the server's note kept. Opening such a link shows the drawing it holds, or a
+// as /?d=CODE (history.replaceState, so Back is never flooded), the network
+// that reads it as &network=ID unless it is the default, and its silenced hidden
+// neurons as &off=1.3_2.0 (sharelink.js's form) if any; the Share button copies it.
+// A ?network= or &off= the server could not use is dropped, with the server's note kept. Opening such a link shows the drawing it holds, or a
 // friendly note when the link is damaged. Only a drawing from someone else's link
 // is called shared: the tab remembers (sessionStorage) the link of its own latest
 // drawing, so a reload shows one's own drawing as one's own. Everything from a link is decoded
 // into numbers by sharelink.js; no link text is ever put into the page as HTML.
 
-import { encode, decode, LinkError, REASONS } from './sharelink.js';
+import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM } from './sharelink.js';
 import { t } from './i18n.js';
-import { network as shownNetwork } from './asked.js';
+import { network as shownNetwork, silenced as shownSilenced } from './asked.js';
 
 const PARAM = 'd';
 const NETWORK = 'network';
@@ -29,23 +30,30 @@ function rememberOwn(code) {
 const reasonKey = (err) => (REASONS.includes(err.reason) ? `link.reason.${err.reason}` : 'link.reason.other');
 
 /**
- * The address for `grid` (784 values) read by `network` (an id; by default the page's): the current one
- * with ?d= set (none for an empty drawing) and ?network= set (none for the default network).
+ * The address for `grid` (784 values) read by `network` (an id; by default the page's) with `silenced`
+ * hidden neurons (by default the page's): the current one with ?d= set (none for an empty drawing),
+ * ?network= set (none for the default network) and &off= set (none when every neuron is on).
  */
-export function addressFor(grid, { href = window.location.href, network = shownNetwork() } = {}) {
+export function addressFor(grid, { href = window.location.href, network = shownNetwork(), silenced = shownSilenced() } = {}) {
   const url = new URL(href);
   if (grid && grid.some((v) => v > 0)) url.searchParams.set(PARAM, encode(grid));
   else url.searchParams.delete(PARAM);
   if (network && network !== defaultNetwork()) url.searchParams.set(NETWORK, network);
   else url.searchParams.delete(NETWORK);
+  if (silenced.length) url.searchParams.set(SILENCED_PARAM, encodeSilenced(silenced));
+  else url.searchParams.delete(SILENCED_PARAM);
   url.hash = '';
   return url.href;
 }
 
-/** The current address without its ?network= (the server did not know it: the default is shown). */
-function withoutNetwork() {
+// What the server's note on the page is about -> the parameters it did not use (for an unknown
+// network, the link's silenced neurons were another network's: not used either).
+const UNUSED = { network: [NETWORK, SILENCED_PARAM], silenced: [SILENCED_PARAM] };
+
+/** The current address without `params`. */
+function without(params) {
   const url = new URL(window.location.href);
-  url.searchParams.delete(NETWORK);
+  for (const p of params) url.searchParams.delete(p);
   return url.href;
 }
 
@@ -83,7 +91,7 @@ export class Share {
    * A bad link is no error: the page opens empty, says so kindly, and drops the bad ?d=.
    */
   open() {
-    const badNetwork = this.#openNetworkNote();
+    const badLink = this.#openServerNote();
     const params = new URLSearchParams(window.location.search);
     if (!params.has(PARAM)) return null;
     try {
@@ -91,8 +99,8 @@ export class Share {
       const values = decode(code);
       if (code !== ownCode()) { // a reload of one's own drawing is not a shared one
         this.linkCode = code;
-        // The unknown network's note says more than "shared": it stays.
-        if (!badNetwork) this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
+        // The server's note (an unknown network, neurons it could not silence) says more than "shared": it stays.
+        if (!badLink) this.#note('shared', () => [t('link.shared.title'), t('link.shared.detail')]);
       }
       return values;
     } catch (err) {
@@ -105,16 +113,18 @@ export class Share {
   }
 
   /**
-   * The server's note that ?network= named no network of ours (the page shows the default): said
-   * again now (a status the screen reader announces) and on a language switch; the bad id leaves
-   * the address bar, so the links made from here name the network shown. Whether there was one.
+   * The server's note that ?network= named no network of ours (the page shows the default), or that
+   * &off= named neurons it could not silence (every neuron is on): said again now (a status the
+   * screen reader announces) and on a language switch; what was not used leaves the address bar, so
+   * the links made from here hold what is shown. Whether there was such a note.
    */
-  #openNetworkNote() {
-    if (this.note.dataset.about !== 'network' || this.note.hidden) return false;
+  #openServerNote() {
+    const unused = UNUSED[this.note.dataset.about];
+    if (!unused || this.note.hidden) return false;
     const [title, detail] = this.note.querySelectorAll('[data-i18n]');
     const args = JSON.parse(detail.dataset.i18nArgs || '{}');
     this.#note('bad', () => [t(title.dataset.i18n), t(detail.dataset.i18n, args)]);
-    this.#replaceAddress(withoutNetwork());
+    this.#replaceAddress(without(unused));
     return true;
   }
 

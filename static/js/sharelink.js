@@ -126,6 +126,21 @@ export function encode(values) {
   return VERSION + toBase64url(out);
 }
 
+// ---- the silenced neurons a link carries ----
+
+/** The query parameter: web.sharelink.SILENCED_PARAM. */
+export const SILENCED_PARAM = 'off';
+
+/**
+ * [[layer, index], ...] -> the link's off= text, as web.sharelink.encode_silenced writes it: "LAYER.INDEX"
+ * pairs joined by "_", sorted and each once (e.g. "1.3_2.0"); "" for none. (Read on the server only:
+ * the page is rendered with the neurons it could silence.)
+ */
+export function encodeSilenced(pairs) {
+  const unique = new Map(pairs.map(([layer, index]) => [`${layer}.${index}`, [layer, index]]));
+  return [...unique.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([l, i]) => `${l}.${i}`).join('_');
+}
+
 /** The 784 pixel bytes (0..255) of a link code, or a LinkError saying what is wrong. */
 export function decodeLevels(code) {
   if (typeof code !== 'string' || !code) throw new LinkError('empty', 'the link holds no drawing');
