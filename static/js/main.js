@@ -87,12 +87,15 @@ const syncPanels = () => layout.classList.toggle('inspecting', sidePanels.some((
 const closeOthers = (keep) => { for (const p of sidePanels) if (p !== keep) p.close({ restoreFocus: false }); };
 
 /** A panel's chip says whether its panel is open; on a phone the panel is a sheet over the lower half,
- * so opening it brings the pad into view above it. The panel's onOpen and onClose. */
-const chipState = (chip) => ({
+ * so opening it brings the pad into view above it, or `keep.el` when it fits above the sheet
+ * `keep.panel`. The panel's onOpen and onClose. */
+const chipState = (chip, keep = null) => ({
   onOpen: () => {
     chip.setAttribute('aria-expanded', 'true');
     syncPanels();
-    if (stacked()) pad.canvas.scrollIntoView({ block: 'nearest' });
+    if (!stacked()) return;
+    if (keep && fitsAboveSheet(keep.el, keep.panel)) keepAboveSheet(keep.el, keep.panel);
+    else pad.canvas.scrollIntoView({ block: 'nearest' });
   },
   onClose: () => { chip.setAttribute('aria-expanded', 'false'); syncPanels(); },
 });
@@ -113,9 +116,21 @@ function chipOpens(chip, panel, beforeOpen = () => {}) {
  * so that `el` (the neuron looked at) sits in the middle of what stays in view above it.
  * (main.css gives the page room below for that while a panel is open.)
  */
+/** Where a phone's sheet begins: its top now, or higher once its content (fetched after it opens) fills it. */
+function sheetTop(panel) {
+  const max = parseFloat(getComputedStyle(panel).maxHeight); // NaN for 'none'
+  const top = panel.getBoundingClientRect().top;
+  return Number.isFinite(max) ? Math.min(top, window.innerHeight - max) : top;
+}
+
+/** Whether `el` fits whole in the room a phone's sheet `panel` leaves above it. */
+function fitsAboveSheet(el, panel) {
+  return getComputedStyle(panel).position === 'fixed' && el.getBoundingClientRect().height <= sheetTop(panel) - 16;
+}
+
 function keepAboveSheet(el, panel) {
   if (getComputedStyle(panel).position !== 'fixed') return; // a column beside the network
-  const room = panel.getBoundingClientRect().top;
+  const room = sheetTop(panel);
   const r = el.getBoundingClientRect();
   if (r.top >= 8 && r.bottom <= room - 8) return;
   window.scrollBy({ top: r.top + r.height / 2 - room / 2, behavior: 'instant' });
@@ -332,11 +347,13 @@ chipOpens(explainBtn, why);
 
 // Watch it learn (experiments/learn.js): while it is open, the snapshot chosen is what the page asks
 // (asked.js) and the weights the network view and the inspector show; closing it brings back the trained ones.
+// On a phone the network, which the timeline changes, stays in view above the sheet (the answer is in the sheet).
 const learnBtn = $('[data-testid="learn-open"]');
-const learn = new Learn($('[data-testid="learn"]'), {
+const learnRoot = $('[data-testid="learn"]');
+const learn = new Learn(learnRoot, {
   chip: learnBtn,
   showNetwork: (net) => { view.setNetwork(net); inspector.setNetwork(net); },
-  ...chipState(learnBtn),
+  ...chipState(learnBtn, { el: netCanvas, panel: learnRoot }),
 });
 chipOpens(learnBtn, learn);
 
