@@ -150,8 +150,8 @@ def _answer(text):
 
 def render(pixels, prediction, probabilities, network, n_silenced=0) -> bytes:
     """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities;
-    the footer names ``network``'s layer sizes and parameters (whatever stack of layers it has)
-    and the number of hidden neurons silenced for this answer."""
+    the footer names ``network``'s layer sizes and parameters (whatever stack of layers it has);
+    beside the answer, how many hidden neurons were silenced for it (``n_silenced``), if any."""
     canvas = _template(tuple(network.sizes), network.n_params).copy()
 
     grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(SIDE, SIDE), 0, 1)
