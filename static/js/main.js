@@ -111,11 +111,6 @@ function chipOpens(chip, panel, beforeOpen = () => {}) {
   });
 }
 
-/**
- * On a phone a side panel is a sheet over the lower part of the screen: scroll the page
- * so that `el` (the neuron looked at) sits in the middle of what stays in view above it.
- * (main.css gives the page room below for that while a panel is open.)
- */
 /** Where a phone's sheet begins: its top now, or higher once its content (fetched after it opens) fills it. */
 function sheetTop(panel) {
   const max = parseFloat(getComputedStyle(panel).maxHeight); // NaN for 'none'
@@ -128,6 +123,11 @@ function fitsAboveSheet(el, panel) {
   return getComputedStyle(panel).position === 'fixed' && el.getBoundingClientRect().height <= sheetTop(panel) - 16;
 }
 
+/**
+ * On a phone a side panel is a sheet over the lower part of the screen: scroll the page
+ * so that `el` (the neuron looked at) sits in the middle of what stays in view above it.
+ * (main.css gives the page room below for that while a panel is open.)
+ */
 function keepAboveSheet(el, panel) {
   if (getComputedStyle(panel).position !== 'fixed') return; // a column beside the network
   const room = sheetTop(panel);
@@ -316,7 +316,6 @@ const live = new LivePredictor({
 // once the pen is up; the labels stay in this browser.
 const ownHand = new OwnHand($('[data-testid="own-hand"]'), {
   font: FONT,
-  network: document.body.dataset.network,
   next: () => pad.clear(),
   current: () => {
     const reply = currentReply();

@@ -2,11 +2,12 @@
 // as /?d=CODE (history.replaceState, so Back is never flooded), the network
 // that reads it as &network=ID unless it is the default, and its silenced hidden
 // neurons as &off=1.3_2.0 (sharelink.js's form) if any; the Share button copies it.
-// A ?network= or &off= the server could not use is dropped, with the server's note kept. Opening such a link shows the drawing it holds, or a
-// friendly note when the link is damaged. Only a drawing from someone else's link
-// is called shared: the tab remembers (sessionStorage) the link of its own latest
-// drawing, so a reload shows one's own drawing as one's own. Everything from a link is decoded
-// into numbers by sharelink.js; no link text is ever put into the page as HTML.
+// A ?network= or &off= the server could not use is dropped, with the server's note kept.
+// Opening such a link shows the drawing it holds, or a friendly note when the link is damaged.
+// Only a drawing from someone else's link is called shared: the tab remembers (sessionStorage)
+// the link of its own latest drawing, so a reload shows one's own drawing as one's own.
+// Everything from a link is decoded into numbers by sharelink.js; no link text is ever put
+// into the page as HTML.
 
 import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM } from './sharelink.js';
 import { t } from './i18n.js';

@@ -2,12 +2,13 @@
 // the panel keeps a running score of how often the network read them right,
 // overall and per digit, beside the network's own MNIST test figure; the misread
 // drawings are shown small. The score is the shown network's alone (each entry names
-// its network): another network's drawings are counted on its page, said in one line. Everything stays in this browser (store.js): the
-// labelling sends nothing anywhere. Export as CSV and as one PNG sheet; clear
-// after a confirmation. The digit buttons, or typing the digit while the panel is
-// open, label the drawing on the pad (once per drawing).
+// its network): another network's drawings are counted on its page, said in one line.
+// Everything stays in this browser (store.js): the labelling sends nothing anywhere.
+// Export as CSV and as one PNG sheet; clear after a confirmation. The digit buttons,
+// or typing the digit while the panel is open, label the drawing on the pad (once per drawing).
 
 import { t } from '../i18n.js';
+import { network as shownNetwork } from '../asked.js';
 import { SidePanel } from '../side_panel.js';
 import { OwnHandStore, drawingFrom, KEY, MAX_DRAWINGS } from './store.js';
 import { tally, percent } from './score.js';
@@ -19,12 +20,11 @@ export class OwnHand {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
    * @param {object} options  current(): the reply on screen for the drawing on the pad (or null),
-   *                          next(): clear the pad for the next drawing, network: the id of the
-   *                          network this page shows, font (for the PNG sheet's labels), onOpen, onClose
+   *                          next(): clear the pad for the next drawing, font (for the PNG sheet's
+   *                          labels), onOpen, onClose
    */
-  constructor(root, { current, next, network, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
+  constructor(root, { current, next, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
     this.root = root;
-    this.network = network;
     this.current = current;
     this.next = next;
     this.font = font;
@@ -103,7 +103,7 @@ export class OwnHand {
 
   render() {
     const drawings = this.store.drawings;
-    const score = tally(drawings.filter((d) => d.network === this.network));
+    const score = tally(drawings.filter((d) => d.network === shownNetwork()));
     const others = drawings.length - score.total;
     const el = this.el;
     el.others.hidden = !others;
