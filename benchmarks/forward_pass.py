@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mlp import mnist, weights_io  # noqa: E402
+from mlp import weights_io  # noqa: E402
+from mlp.training import mnist  # noqa: E402
 from mlp.network import Network  # noqa: E402
 
 

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from mlp import mnist  # noqa: E402
+from mlp.training import mnist  # noqa: E402
 from web import sharelink  # noqa: E402
 from mlp.preprocess import normalize, to_bytes  # noqa: E402
 

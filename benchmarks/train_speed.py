@@ -3,7 +3,7 @@
     python benchmarks/train_speed.py            # full run (about a minute on an idle 2-core machine)
     python benchmarks/train_speed.py --quick    # a few seconds: smoke test
 
-One "step" is what mlp.train does per mini-batch: the gradients of the loss
+One "step" is what mlp.training.train does per mini-batch: the gradients of the loss
 (backprop.gradients) and one optimizer update (optim.Optimizer.step), for the
 784-16-16-10 sigmoid network, batch size 32, Adam and softmax cross-entropy by
 default. PyTorch gets the same network (same initial weights), batch, loss and
@@ -11,7 +11,7 @@ optimizer, with torch.set_num_threads equal to the threads NumPy's BLAS uses.
 Both run in the same process, alternating, several repeats; the median and the
 best of the repeats are printed, with their ratio.
 
-The last part trains from scratch with mlp.train.train (mlp.train.Config's
+The last part trains from scratch with mlp.training.train.train (mlp.training.train.Config's
 recipe, no augmentation unless --augment, the whole training set) and scores
 the 10,000 test images after each epoch, stopping at the first epoch with test
 accuracy >= --target, or at the cap (--max-epochs, which is also the length of
@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from mlp import mnist  # noqa: E402
-from mlp.backprop import FlatParams, gradients  # noqa: E402
-from mlp.input_transform import InputTransform  # noqa: E402
-from mlp.optim import Optimizer  # noqa: E402
+from mlp.training import mnist  # noqa: E402
+from mlp.training.backprop import FlatParams, gradients  # noqa: E402
+from mlp.training.input_transform import InputTransform  # noqa: E402
+from mlp.training.optim import Optimizer  # noqa: E402
 
 BATCH = 32
 SIZES = (784, 16, 16, 10)
@@ -218,7 +218,7 @@ class _Reached(Exception):
 
 
 def time_to_accuracy(args):
-    from mlp.train import Config, train
+    from mlp.training.train import Config, train
 
     try:
         folder = mnist.data_dir(args.data)
@@ -244,7 +244,7 @@ def time_to_accuracy(args):
         if seen[-1][0] >= args.target:
             raise _Reached
 
-    print(f"training from scratch with mlp.train.train: {len(images)} images, batch {cfg.batch_size}, "
+    print(f"training from scratch with mlp.training.train.train: {len(images)} images, batch {cfg.batch_size}, "
           f"{cfg.optimizer}, lr {cfg.lr} ({cfg.schedule} over {cfg.epochs} epochs), loss {cfg.loss}, "
           f"augmentation {cfg.augment}" + (f", distilled from {cfg.teacher}" if cfg.teacher else ""))
     try:
@@ -274,8 +274,8 @@ def parse_args(argv=None):
     p.add_argument("--max-epochs", type=int, default=30, help="cap on the epochs of the time-to-accuracy run")
     p.add_argument("--limit", type=int, help="train the time-to-accuracy run on the first N images only")
     p.add_argument("--augment", default="none", help="augmentation preset of the time-to-accuracy run (default none)")
-    p.add_argument("--train-lr", type=float, help="peak learning rate of that run (default: mlp.train.Config's)")
-    p.add_argument("--train-batch-size", type=int, help="batch size of that run (default: mlp.train.Config's)")
+    p.add_argument("--train-lr", type=float, help="peak learning rate of that run (default: mlp.training.train.Config's)")
+    p.add_argument("--train-batch-size", type=int, help="batch size of that run (default: mlp.training.train.Config's)")
     p.add_argument("--teacher", help="weights file to distil from in that run")
     p.add_argument("--no-accuracy", action="store_true", help="skip the time-to-accuracy run")
     p.add_argument("--quick", action="store_true",

@@ -15,14 +15,20 @@ DEFAULT_SIZES = (N_PIXELS, 16, 16, N_CLASSES)
 DTYPE = np.float32
 
 
-def sigmoid(z):
+def sigmoid(z, out=None):
     """Logistic function that cannot overflow for any finite input.
 
     ``1 / (1 + exp(-z))`` overflows in ``exp`` for z < -88 in float32;
-    the identical ``0.5 * (1 + tanh(z / 2))`` never does.
+    the identical ``0.5 * (1 + tanh(z / 2))`` never does. With ``out`` (which may be
+    ``z`` itself) the result is written there, with no new arrays: training's hot path.
     """
-    z = np.asarray(z)
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    if out is None:
+        return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z)))
+    np.multiply(z, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
 
 
 def softmax(z):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mlp import mnist, pendigits, stroke_augment, weights_io
+from mlp import weights_io
+from mlp.training import mnist, pendigits, stroke_augment
 from mlp.preprocess import normalize_batch
 
 TESTS = Path(__file__).resolve().parent

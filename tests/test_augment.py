@@ -1,8 +1,8 @@
-"""mlp/augment.py: random distortions of MNIST digits (rotation, shear, scale, shift, thickness, saturation)."""
+"""mlp/training/augment.py: random distortions of MNIST digits (rotation, shear, scale, shift, thickness, saturation)."""
 import numpy as np
 import pytest
 
-from mlp import augment as aug
+from mlp.training import augment as aug
 from mlp.preprocess import normalize_batch
 
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from mlp.backprop import FlatParams, forward_train, gradients, loss_and_delta
+from mlp.training.backprop import FlatParams, forward_train, gradients, loss_and_delta
 from mlp.network import Network
-from mlp.optim import Optimizer
+from mlp.training.optim import Optimizer
 
 SIZES = (6, 5, 4, 3)
 

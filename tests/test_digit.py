@@ -4,7 +4,8 @@ import html.parser
 import json
 from pathlib import Path
 
-from mlp import augment, digit, explain, mnist, network, penstyle, preprocess, strokes
+from mlp import digit, explain, network, preprocess
+from mlp.training import augment, mnist, penstyle, strokes
 from web import inputs, sharelink
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from mlp import mnist
-from mlp.mnist import MnistError, download
+from mlp.training import mnist
+from mlp.training.mnist import MnistError, download
 
 NAMES = list(mnist.SHA256)
 

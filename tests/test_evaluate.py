@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlp import evaluate, mnist, pendigits, weights_io
+from mlp import weights_io
+from mlp.training import evaluate, mnist, pendigits
 
 ROOT = Path(__file__).resolve().parent.parent
 LAST_LINE = re.compile(r"^test accuracy: 0\.\d{4} \(\d+/10000\)$")
@@ -109,7 +110,7 @@ def test_evaluate_main_wrong_network_shape(capsys, tmp_path, test_set):
     assert_clean_error(run_main(capsys, "--weights", str(path)), "5 outputs")
 
 
-# --- the pieces of mlp.evaluate ----------------------------------------------------------
+# --- the pieces of mlp.training.evaluate ----------------------------------------------------------
 
 def test_confusion_matrix_counts():
     labels = np.array([0, 0, 1, 2, 2, 2, 9])

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from mlp.backprop import FlatParams, forward_train
-from mlp.input_transform import InputTransform
+from mlp.training.backprop import FlatParams, forward_train
+from mlp.training.input_transform import InputTransform
 from mlp.network import Network
 
 

@@ -5,8 +5,8 @@ import struct
 import numpy as np
 import pytest
 
-from mlp import mnist
-from mlp.mnist import FILES, IMAGES_MAGIC, LABELS_MAGIC, MnistError, load_split, read_idx
+from mlp.training import mnist
+from mlp.training.mnist import FILES, IMAGES_MAGIC, LABELS_MAGIC, MnistError, load_split, read_idx
 
 
 def idx_bytes(array, magic=None):

@@ -1,11 +1,11 @@
-"""mlp.pendigits: reading the UNIPEN pen trajectories, checked on small files and on the real data."""
+"""mlp.training.pendigits: reading the UNIPEN pen trajectories, checked on small files and on the real data."""
 import gzip
 
 import numpy as np
 import pytest
 
-from mlp import pendigits
-from mlp.pendigits import PendigitsError, parse
+from mlp.training import pendigits
+from mlp.training.pendigits import PendigitsError, parse
 
 GOOD = """.INCLUDE        dene.doc
 .LEXICON "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"

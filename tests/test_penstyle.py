@@ -1,7 +1,7 @@
-"""mlp/penstyle.py: MNIST digits redrawn with the page's constant-width pen (thinning, then a round pen)."""
+"""mlp/training/penstyle.py: MNIST digits redrawn with the page's constant-width pen (thinning, then a round pen)."""
 import numpy as np
 
-from mlp import penstyle
+from mlp.training import penstyle
 from mlp.digit import PEN, SIDE
 
 

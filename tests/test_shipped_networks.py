@@ -7,7 +7,8 @@ skip) when the data is missing: see conftest.py.
 import numpy as np
 import pytest
 
-from mlp import evaluate, mnist, penstyle, registry
+from mlp import registry
+from mlp.training import evaluate, mnist, penstyle
 from mlp.preprocess import normalize_batch
 
 # Every shipped network at least this good, whatever its size (issue 16: "compare networks").

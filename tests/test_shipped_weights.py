@@ -7,7 +7,7 @@ fail (they are never skipped) when the data is missing: the data fixtures are in
 import numpy as np
 import pytest
 
-from mlp import evaluate, mnist
+from mlp.training import evaluate, mnist
 from mlp.preprocess import normalize_batch
 
 # Floors at what ships (docs/training.md), so that a worse network cannot ship unnoticed.
@@ -54,7 +54,7 @@ def test_shipped_outputs_mean_what_the_video_says(shipped, test_set):
 
 def test_shipped_weights_read_pen_drawn_digits(shipped, test_set):
     """The first 2,000 test digits redrawn as the page draws strokes (constant-width pen)."""
-    from mlp import penstyle
+    from mlp.training import penstyle
 
     images, labels = mnist.load_split(mnist.data_dir(), "test")
     drawn = normalize_batch(penstyle.redraw(images[:2000]))

@@ -1,9 +1,9 @@
-"""mlp.strokes: the page's rule for turning pen strokes into the 28x28 grid, in Python.
+"""mlp.training.strokes: the page's rule for turning pen strokes into the 28x28 grid, in Python.
 (tests/e2e/test_e2e_strokes.py checks it against the real page, byte for byte.)"""
 import numpy as np
 import pytest
 
-from mlp import stroke_augment, strokes
+from mlp.training import stroke_augment, strokes
 from mlp.preprocess import BOX, CENTRE, centre_of_mass
 
 SEVEN = [[(10, 10), (90, 10)], [(90, 10), (40, 110)]]

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from mlp import mnist
+from mlp.training import mnist
 from mlp.network import Network
 from mlp.preprocess import normalize_batch
-from mlp.train import Config, train
+from mlp.training.train import Config, train
 from mlp.weights_io import save
 
 N_TRAIN, N_TEST = 6000, 1000
@@ -108,8 +108,8 @@ def test_distillation_runs(trained, subset, tmp_path):
 def test_bce_distillation_blends_the_teachers_beliefs_into_the_targets(trained, subset):
     """With bce each output is its own belief: the student's target for every digit, blanks and pen strokes
     included, is (1 - w) * label + w * the teacher's sigmoid on the very same input."""
-    from mlp.input_transform import InputTransform
-    from mlp.train import epoch_inputs, teacher_beliefs
+    from mlp.training.input_transform import InputTransform
+    from mlp.training.train import epoch_inputs, teacher_beliefs
 
     x, y, _, _ = subset
     teacher = trained[0]
@@ -150,7 +150,7 @@ def test_shipped_recipe_runs_end_to_end(subset):
 
 
 def test_snapshot_steps_are_log_spaced_from_start_to_end():
-    from mlp.train import snapshot_steps
+    from mlp.training.train import snapshot_steps
     steps = snapshot_steps(100_000, 16)
     assert steps[0] == 0 and steps[-1] == 100_000 and len(steps) == 16
     assert all(b > a for a, b in zip(steps, steps[1:]))

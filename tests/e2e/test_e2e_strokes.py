@@ -1,4 +1,4 @@
-"""Real people's pen strokes through the real page: the page and mlp.strokes make the same grid,
+"""Real people's pen strokes through the real page: the page and mlp.training.strokes make the same grid,
 and held-out writers' digits drawn with the mouse get the answers the offline pipeline gives."""
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from mlp import pendigits, strokes, weights_io
+from mlp import weights_io
+from mlp.training import pendigits, strokes
 from mlp.preprocess import normalize, to_bytes
 
 from tools.drawing import answer, pad_box
@@ -38,7 +39,7 @@ def test_page_and_python_make_the_same_grid_from_the_same_strokes(page, held_out
 
 
 def offline_answer(network, digit):
-    """What the server answers for these strokes, rendered by mlp.strokes instead of the page."""
+    """What the server answers for these strokes, rendered by mlp.training.strokes instead of the page."""
     x = to_bytes(normalize(strokes.render(digit.strokes))) / 255
     return int(np.argmax(network.forward(x.astype(np.float32))[-1]))
 

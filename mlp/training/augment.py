@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .digit import SIDE
+from ..digit import SIDE
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .digit import N_PIXELS, SIDE
+from ..digit import N_PIXELS, SIDE
 
 ENV_VAR = "MNIST_DATA"
-DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mnist"
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
 
 FILES = {
     "train_images": "train-images-idx3-ubyte.gz",

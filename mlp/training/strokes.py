@@ -16,9 +16,14 @@ pixel more than one grey level from Chromium's.
 from __future__ import annotations
 
 import numpy as np
-import skia
 
-from .digit import BOX, CENTRE, MIN_EXTENT, PEN, SIDE, SUPERSAMPLE  # as grid.js's (PEN, SUPERSAMPLE, minExtent)
+from . import TrainingInstallMissing
+from ..digit import BOX, CENTRE, MIN_EXTENT, PEN, SIDE, SUPERSAMPLE  # as grid.js's (PEN, SUPERSAMPLE, minExtent)
+
+try:
+    import skia
+except ModuleNotFoundError as exc:  # the app's own install has no skia: say which install has it
+    raise TrainingInstallMissing("skia-python") from exc
 
 
 def _js_round(v):

@@ -6,7 +6,7 @@ by, made to the vectors (before rendering, so the pen stays the page's pen):
 rotation, slant, width and height apart, a wobble of the points, a different
 sampling of the path, the pen a little wider or narrower, and now and then a
 short gap where the pen skipped. Then ``render_pool`` draws many such copies
-by the page's rule (mlp.strokes) on both cores and normalizes them as the
+by the page's rule (mlp.training.strokes) on both cores and normalizes them as the
 server will (mlp.preprocess), ready to mix into training.
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import strokes as rendering
-from .digit import N_PIXELS
-from .preprocess import normalize_batch
+from ..digit import N_PIXELS
+from ..preprocess import normalize_batch
 
 
 @dataclass(frozen=True)

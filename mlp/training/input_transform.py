@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .digit import N_PIXELS
+from ..digit import N_PIXELS
 
 # MNIST's pixel mean and spread over the training set (one number for all pixels).
 PIXEL_MEAN, PIXEL_STD = 0.1307, 0.3081

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .digit import PEN, SIDE  # PEN: the stroke width in grid pixels, as on the page
+from ..digit import PEN, SIDE  # PEN: the stroke width in grid pixels, as on the page
 
 SCALE = 3          # work at 84x84: enough for smooth round strokes after averaging
 INK = 0.35         # MNIST ink above this belongs to the stroke

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..network import sigmoid
+
 LOSSES = ("mse", "cross_entropy", "bce")
 
 
@@ -49,15 +51,6 @@ class FlatParams:
         return params
 
 
-def _sigmoid_inplace(z):
-    """sigmoid(z) = (1 + tanh(z/2)) / 2, written into z (no overflow, no new arrays)."""
-    z *= 0.5
-    np.tanh(z, z)
-    z += 1.0
-    z *= 0.5
-    return z
-
-
 def forward_train(params, x):
     """Activations of every layer (input first) and the output layer's weighted sums."""
     acts = [x]
@@ -69,7 +62,7 @@ def forward_train(params, x):
         z += b
         if i == last:
             z_out = z.copy()
-        a = _sigmoid_inplace(z)
+        a = sigmoid(z, out=z)
         acts.append(a)
     return acts, z_out
 

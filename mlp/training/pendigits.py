@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 ENV_VAR = "PENDIGITS_DATA"
-DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "pendigits"
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "pendigits"
 FILE = "pendigits-orig.tra.gz"
 TABLET = 500  # the tablet's coordinate box; y_screen = TABLET - y
 # Writers kept out of training: the network is judged on people it has never seen.
