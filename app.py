@@ -24,6 +24,8 @@ from web import api, pages, refusals, security, settings, startup
 from web.language import LANGUAGES, load_catalogs
 from web.networks import Networks
 
+MAX_BODY_BYTES = settings.MAX_BODY_BYTES  # deploy/serve reads it here: nginx refuses longer bodies first
+
 
 def create_app(config=None):
     app = Flask(__name__)
