@@ -16,5 +16,5 @@ def create():
         request.get_data(cache=False)
         return jsonify(status="ok")
 
-    app.view_functions["predict"] = body_only
+    app.view_functions["api.predict"] = body_only
     return app

@@ -1,4 +1,5 @@
-"""Checks on what arrives from outside (the page, the API): nothing unchecked reaches the network."""
+"""Checks on what arrives in a request body (the page, the API), and the value checks a query string's
+values share (web/query.py reads those): nothing unchecked reaches the network."""
 from __future__ import annotations
 
 import base64
@@ -17,6 +18,16 @@ B64_CHARS = 4 * ((N_PIXELS + 2) // 3)
 
 class InputError(ValueError):
     """A request that cannot be used; ``str()`` says what was wrong, for the person who sent it."""
+
+
+class NotJson(Exception):
+    """A drawing sent as something other than JSON: a 415 that says what to send."""
+
+
+def check_json(mimetype):
+    """A drawing's body must be sent as JSON (a form or plain text is a NotJson)."""
+    if mimetype != "application/json":
+        raise NotJson(f"send JSON with Content-Type: application/json (got '{mimetype or 'none'}')")
 
 
 def _refuse_constant(name):
@@ -112,13 +123,7 @@ MAX_SILENCED = 4096  # more pairs than any network here has hidden neurons: refu
 
 def network_from_request(payload, known_ids) -> str | None:
     """The optional ``"network": ID`` (None: the default); an id not in ``known_ids`` is refused by name."""
-    if "network" not in payload:
-        return None
-    net_id = payload["network"]
-    if not isinstance(net_id, str) or net_id not in known_ids:
-        shown = json.dumps(net_id)[:40]
-        raise InputError(f"'network' must be one of {', '.join(known_ids)} (GET /api/networks lists them), got {shown}")
-    return net_id
+    return checked_network_id(payload["network"], known_ids) if "network" in payload else None
 
 
 def silenced_from_request(payload, network) -> list:
@@ -132,33 +137,38 @@ def silenced_from_request(payload, network) -> list:
         if not (isinstance(item, list) and len(item) == 2 and all(type(v) is int for v in item)):
             raise InputError(f"silenced[{i}] must be a pair of whole numbers [layer, index], got {json.dumps(item)[:40]}")
         pairs.append((item[0], item[1]))
-    try:
-        network.check_silenced(pairs)
-    except ValueError as exc:
-        raise InputError(f"'silenced': {exc}") from None
-    return sorted(set(pairs))
+    return checked_silenced(pairs, network, "silenced")
 
 
-def silenced_from_link(text, network) -> list:
-    """A link's ``off=`` (web.sharelink's form): the hidden neurons to silence, each checked against
-    the network; what is wrong is an InputError."""
-    try:
-        pairs = sharelink.decode_silenced(text)
-        network.check_silenced(pairs)
-    except ValueError as exc:
-        raise InputError(f"'{sharelink.SILENCED_PARAM}': {exc}") from None
-    return pairs
+def snapshot_from_request(payload, count) -> int | None:
+    """The optional ``"snapshot"``: a JSON whole number from 0 (the random start) to count - 1 (trained)."""
+    value = payload.get("snapshot")
+    return None if value is None else checked_snapshot(value, count)
 
 
-def snapshot_from_request(value, count, query=False) -> int | None:
-    """An optional snapshot number (0 = the random start .. count - 1 = trained): a JSON whole
-    number, or with ``query`` the digits of a query string."""
-    if value is None:
-        return None
-    if query and isinstance(value, str) and value.isdigit() and len(value) <= 4:
-        value = int(value)
+# The checks a body's and a query string's values share (web/query.py reads the query's forms).
+
+def checked_network_id(value, known_ids) -> str:
+    """``value`` when it is one of ``known_ids``; else an InputError naming them."""
+    if not isinstance(value, str) or value not in known_ids:
+        shown = json.dumps(value)[:40]
+        raise InputError(f"'network' must be one of {', '.join(known_ids)} (GET /api/networks lists them), got {shown}")
+    return value
+
+
+def checked_snapshot(value, count) -> int:
+    """``value`` when it is a whole number from 0 to count - 1; else an InputError."""
     if type(value) is not int or not 0 <= value < count:
         raise InputError(f"'snapshot' must be a whole number from 0 to {count - 1}" if count
                          else "this network has no snapshots")
     return value
 
+
+def checked_silenced(pairs, network, name) -> list:
+    """[(layer, index), ...] in their one form (sharelink.canonical_silenced) when the network has
+    every one of those hidden neurons (Network.check_silenced); else an InputError about ``name``."""
+    try:
+        network.check_silenced(pairs)
+    except ValueError as exc:
+        raise InputError(f"'{name}': {exc}") from None
+    return sharelink.canonical_silenced(pairs)

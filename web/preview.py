@@ -27,6 +27,7 @@ from mlp.digit import N_CLASSES, SIDE
 from mlp.preprocess import to_bytes
 
 from .reply import infer
+from .sharelink import canonical_silenced
 
 WIDTH, HEIGHT = 1200, 630  # the size chat apps expect for og:image
 BACKGROUND = (8, 12, 28)
@@ -200,7 +201,7 @@ class PreviewCache:
     def png(self, pixels, network=None, silenced=()) -> bytes:
         """The picture of ``pixels`` read by the network of id ``network`` (None: the default) with the
         hidden neurons ``silenced`` ([(layer, index), ...], checked by the caller) held at 0."""
-        key = tuple(sorted({(int(layer), int(index)) for layer, index in silenced}))
+        key = tuple(canonical_silenced(silenced))
         return self._png(self.default if network is None else network, to_bytes(pixels).tobytes(), key)
 
     def info(self):

@@ -8,6 +8,8 @@ the one place (deploy/serve puts the same headers on nginx's own refusals).
 """
 from __future__ import annotations
 
+from flask import request
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors *")
 
@@ -17,3 +19,15 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def add_headers(response):
+    """Run after every request: the headers above, and no-store where nothing may be kept."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    # API answers and refusals are for this request only: no cache or proxy may keep them.
+    # (Routes that may be cached, /api/network and /preview.png, say so themselves.)
+    if "Cache-Control" not in response.headers and (
+            request.path.startswith("/api/") or request.path == "/healthz" or response.status_code >= 400):
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -55,9 +55,15 @@ MAX_SILENCED_LENGTH = 2048  # every hidden neuron of the biggest network here (1
 _SILENCED = re.compile(r"[0-9]{1,3}\.[0-9]{1,4}(?:_[0-9]{1,3}\.[0-9]{1,4})*")
 
 
+def canonical_silenced(pairs) -> list[tuple[int, int]]:
+    """Silenced neurons in their one form, [(layer, index), ...] sorted and each once: what a link
+    writes, what the API and a link are read as, and the key of a cached preview."""
+    return sorted({(int(layer), int(index)) for layer, index in pairs})
+
+
 def encode_silenced(pairs) -> str:
     """[(layer, index), ...] -> the link's off= text (empty for none)."""
-    return "_".join(f"{layer}.{index}" for layer, index in sorted({(int(a), int(b)) for a, b in pairs}))
+    return "_".join(f"{layer}.{index}" for layer, index in canonical_silenced(pairs))
 
 
 def decode_silenced(text) -> list[tuple[int, int]]:
@@ -69,7 +75,7 @@ def decode_silenced(text) -> list[tuple[int, int]]:
         return []
     if not _SILENCED.fullmatch(text):
         raise ValueError(f"'{SILENCED_PARAM}' must be LAYER.INDEX pairs joined by '_', e.g. 1.3_2.0")
-    return sorted({(int(layer), int(index)) for layer, index in (item.split(".") for item in text.split("_"))})
+    return canonical_silenced(item.split(".") for item in text.split("_"))
 
 
 def encode(pixels) -> str:

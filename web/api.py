@@ -1,0 +1,98 @@
+"""The JSON API: /api/* (a drawing read by a network, the networks and their snapshots, a share
+link's drawing) and /healthz. Every input is checked by web/inputs.py (bodies) or web/query.py
+(query strings); a refusal is JSON (web/refusals.py)."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from flask import Blueprint, current_app, jsonify, request
+
+from .body import read_body
+from .inputs import (check_json, network_from_request, parse_json, pixels_from_request, preprocess_from_request,
+                     sent_as_bytes, silenced_from_request, snapshot_from_request)
+from .query import drawing_from_query, network_from_query, snapshot_from_query
+from .reply import explanation, infer
+from .settings import MAX_BODY_BYTES
+
+blueprint = Blueprint("api", __name__)
+
+
+def networks():
+    return current_app.extensions["networks"]
+
+
+class Drawing(NamedTuple):
+    """What /api/predict and /api/explain are asked."""
+    pixels: object
+    entry: object  # the network asked for (mlp.registry.Entry)
+    network: object  # the one to run: it or its snapshot
+    silenced: list
+    preprocess: bool  # false: the grid as sent (the page's "without" switch)
+    as_bytes: bool  # the pixels came as base64 bytes: answer in the compact form
+
+
+def drawing_request() -> Drawing:
+    check_json(request.mimetype)
+    payload = parse_json(read_body(request, MAX_BODY_BYTES))
+    pixels = pixels_from_request(payload)
+    entry = networks().entry(network_from_request(payload, networks().ids()))
+    network = networks().network(entry, snapshot_from_request(payload, len(entry.snapshots)))
+    return Drawing(pixels, entry, network, silenced_from_request(payload, network), preprocess_from_request(payload),
+                   sent_as_bytes(payload))
+
+
+@blueprint.post("/api/predict")
+def predict():
+    asked = drawing_request()
+    reply = infer(asked.network, asked.pixels, compact=asked.as_bytes, preprocess=asked.preprocess,
+                  silenced=asked.silenced)
+    return jsonify({**reply, "network": asked.entry.id})
+
+
+@blueprint.post("/api/explain")
+def explain():
+    asked = drawing_request()
+    return jsonify({**explanation(asked.network, asked.pixels, asked.preprocess, asked.silenced),
+                    "network": asked.entry.id})
+
+
+@blueprint.get("/api/share")
+def share():
+    code, pixels = drawing_from_query(request.args)
+    return jsonify(code=code, pixels=np.round(pixels.astype(np.float64), 6).tolist())
+
+
+@blueprint.get("/api/networks")
+def network_list():
+    return jsonify([{
+        "id": e.id, "name": e.name, "sizes": list(e.network.sizes), "n_params": e.network.n_params,
+        "test_accuracy": e.network.meta.get("test_accuracy"),
+        "pen_drawn_test_accuracy": e.network.meta.get("pen_drawn_test_accuracy"),
+        "held_out_writers_accuracy": e.network.meta.get("held_out_writers_accuracy"),
+        "default": e is networks().default, "snapshots": len(e.snapshots),
+    } for e in networks()])
+
+
+@blueprint.get("/api/snapshots")
+def snapshot_list():
+    entry = networks().entry(network_from_query(request.args, networks().ids()))
+    return jsonify(network=entry.id, snapshots=[
+        {"index": k, "step": s["step"], "epoch": round(s["epoch"], 4), "test_accuracy": s["test_accuracy"]}
+        for k, s in enumerate(entry.snapshots)])
+
+
+@blueprint.get("/api/network")
+def network_detail():
+    entry = networks().entry(network_from_query(request.args, networks().ids()))
+    body, etag = networks().network_json(entry, snapshot_from_query(request.args, len(entry.snapshots)))
+    response = jsonify(body)
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)
+
+
+@blueprint.get("/healthz")
+def healthz():
+    return jsonify(status="ok")

@@ -1,0 +1,95 @@
+"""The page (``/``, in the visitor's language) and a share link's preview picture (``/preview.png``)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+
+from mlp.digit import FACTS as DIGIT_FACTS
+
+from . import public_url, sharelink
+from .inputs import InputError
+from .language import LANGUAGES, page_language, translate
+from .query import drawing_from_query, network_from_query, silenced_from_query
+from .reply import infer
+
+MAX_SHOWN_ID = 40  # an unknown ?network= is named in the page's note, cut to this many characters
+VIDEO_SIZES = (784, 16, 16, 10)  # the video's network: the pickers call it so
+
+blueprint = Blueprint("pages", __name__)
+
+
+def percent(accuracy):
+    """A test accuracy (a fraction, or already a percentage) as the page shows it: "96.1", or None."""
+    return None if accuracy is None else f"{accuracy * 100 if accuracy <= 1 else accuracy:.1f}"
+
+
+def network_choices(networks):
+    """The networks for the page's pickers, the default first, with the figures they show."""
+    return [{"id": e.id, "sizes": "-".join(map(str, e.network.sizes)), "params": f"{e.network.n_params:,}",
+             "pct": percent(e.network.meta.get("test_accuracy")), "video": e.network.sizes == VIDEO_SIZES,
+             "snapshots": len(e.snapshots)}
+            for e in networks]
+
+
+@blueprint.app_context_processor
+def language_context():
+    lang = page_language(request)
+    catalog = current_app.extensions["catalogs"][lang]
+    return {"lang": lang, "languages": LANGUAGES, "digit_facts": DIGIT_FACTS,
+            "t": lambda key, **params: translate(catalog, key, **params)}
+
+
+def link_preview(networks, entry, silenced, catalog):
+    """The og tags of a share link (?d=): its preview picture and the answer in the title; None for a
+    link that cannot be opened (the page itself tells the person, in their language)."""
+    try:
+        code, pixels = drawing_from_query(request.args)
+    except sharelink.LinkError:
+        return None
+    answer = infer(entry.network, pixels, silenced=silenced)["prediction"]
+    image = url_for(".preview_png", d=code, **({} if entry is networks.default else {"network": entry.id}),
+                    **({sharelink.SILENCED_PARAM: sharelink.encode_silenced(silenced)} if silenced else {}))
+    return {"image": public_url.absolute(image, current_app.config["PUBLIC_URL"], request),
+            "title": translate(catalog, "og.title.blank") if answer is None
+            else translate(catalog, "og.title.answer", digit=answer)}
+
+
+@blueprint.get("/")
+def index():
+    networks = current_app.extensions["networks"]
+    # ?network=ID shows that network; none (or an empty one) the default; an unknown one the
+    # default with a note saying so (a page, never an error: the API refuses unknown ids).
+    asked_id = request.args.get("network", "")
+    entry = networks.get(asked_id)
+    unknown = asked_id[:MAX_SHOWN_ID] if asked_id and entry is None else None
+    entry = entry or networks.default
+    net = entry.network
+    # &off= silences hidden neurons of the link's network (none when that network is unknown:
+    # the default's neurons are other ones); what cannot be used is a note (never echoed), and
+    # every neuron stays on.
+    silenced, bad_off = [], False
+    if unknown is None:
+        try:
+            silenced = silenced_from_query(request.args, net)
+        except InputError:
+            bad_off = True
+    catalog = current_app.extensions["catalogs"][page_language(request)]
+    og = link_preview(networks, entry, silenced, catalog) if "d" in request.args else None
+    accuracy = net.meta.get("test_accuracy")
+    response = make_response(render_template(
+        "index.html", network_id=entry.id, default_network=networks.default.id, sizes=net.sizes,
+        n_params=net.n_params, test_accuracy=accuracy, test_pct=percent(accuracy), og=og,
+        networks=network_choices(networks), unknown_network=unknown, silenced=silenced, bad_silenced=bad_off))
+    response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
+    return response
+
+
+@blueprint.get("/preview.png")
+def preview_png():
+    _, pixels = drawing_from_query(request.args)
+    networks = current_app.extensions["networks"]
+    entry = networks.entry(network_from_query(request.args, networks.ids()))
+    silenced = silenced_from_query(request.args, entry.network)
+    response = current_app.response_class(networks.preview_png(pixels, entry, silenced), mimetype="image/png")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400  # the picture of a link never changes
+    return response

@@ -1,0 +1,33 @@
+"""The app's settings: from the environment (see README), then the caller's ``config``, then checked.
+
+MLP_WEIGHTS serves that one weights file alone; without it, every network of MLP_NETWORKS (the
+list, mlp/weights/networks.json by default). MLP_PUBLIC_URL is the site's public address and
+MLP_TRUSTED_HOSTS the Host names it answers to (web/public_url.py checks both).
+"""
+from __future__ import annotations
+
+import os
+
+from mlp import registry
+
+from . import public_url
+
+MAX_BODY_BYTES = 64 * 1024  # 784 numbers fit in ~16 KB even when written out long
+
+
+def configure(app, config=None):
+    """Fill ``app.config``; a bad public address or host list is a StartupError naming it."""
+    app.config.update(
+        WEIGHTS=os.environ.get("MLP_WEIGHTS"),
+        NETWORKS=os.environ.get("MLP_NETWORKS", str(registry.MANIFEST)),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        # Static files are cached for 10 minutes, then revalidated by ETag (a cheap 304):
+        # ES modules import each other by plain URL, so a long cache could mix versions.
+        SEND_FILE_MAX_AGE_DEFAULT=600,
+        PUBLIC_URL=os.environ.get("MLP_PUBLIC_URL"),
+        TRUSTED_HOSTS=os.environ.get("MLP_TRUSTED_HOSTS"),
+    )
+    app.config.update(config or {})
+    app.config["PUBLIC_URL"] = public_url.parse_public_url(app.config["PUBLIC_URL"])
+    app.config["TRUSTED_HOSTS"] = public_url.parse_trusted_hosts(app.config["TRUSTED_HOSTS"])
+    app.json.sort_keys = False  # replies keep their documented order, and skip a sort per request
