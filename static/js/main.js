@@ -2,30 +2,30 @@
 // drive the answer, the network view, the inspector and the experiments.
 // The page's language is loaded first (i18n.js): every sentence comes from it.
 
-import { initLanguage, onLanguageChange, t } from './i18n.js';
-import { initPalette, onPaletteChange, palette } from './palette.js';
-import { Pad } from './pad.js';
-import { strokesToGrid, strokesAsDrawn, SIDE as GRID_SIDE } from './grid.js';
-import { PAD_PEN, DOT } from './pad.js';
-import { PreprocessView } from './preprocess_view.js';
-import { num, signed } from './format.js';
-import { fetchNetwork, predict } from './api.js';
-import { LivePredictor } from './live.js';
-import { NetworkView } from './network_view.js';
-import { Inspector } from './inspector.js';
-import { showAnswer, clearAnswer, relabelAnswer } from './answer.js';
-import { Share } from './share.js';
-import { NetworkPicker } from './network_picker.js';
-import { Compare } from './compare.js';
-import { Announcer } from './a11y/announce.js';
-import { NoiseNote, randomPixels } from './experiments/noise.js';
-import { EdgeDetector } from './experiments/edge_detector.js';
-import { FONT, stacked } from './theme.js'; // main.css's font, and whether its layout is the stacked one
-import { OwnHand } from './own_hand/panel.js';
-import { Learn } from './experiments/learn.js';
-import { asked, network as askedNetwork, onAskedChange, isSilenced } from './asked.js';
-import { ExplainPanel } from './experiments/explain.js';
-import { SilenceBar } from './silence.js';
+import { initLanguage, onLanguageChange, t } from './ui/i18n.js';
+import { initPalette, onPaletteChange, palette } from './ui/palette.js';
+import { Pad } from './drawing/pad.js';
+import { strokesToGrid, strokesAsDrawn, SIDE as GRID_SIDE } from './core/grid.js';
+import { PAD_PEN, DOT } from './drawing/pad.js';
+import { PreprocessView } from './drawing/preprocess_view.js';
+import { num, signed } from './ui/format.js';
+import { fetchNetwork, predict } from './core/api.js';
+import { LivePredictor } from './core/live.js';
+import { NetworkView } from './network/view.js';
+import { Inspector } from './panels/inspector.js';
+import { showAnswer, clearAnswer, relabelAnswer } from './drawing/answer.js';
+import { Share } from './drawing/share.js';
+import { NetworkPicker } from './network/picker.js';
+import { Compare } from './panels/compare.js';
+import { Announcer } from './ui/announce.js';
+import { NoiseNote, randomPixels } from './drawing/noise.js';
+import { EdgeDetector } from './panels/edge_detector.js';
+import { FONT, stacked } from './ui/theme.js'; // main.css's font, and whether its layout is the stacked one
+import { OwnHand } from './panels/own_hand/panel.js';
+import { Learn } from './panels/learn.js';
+import { asked, network as askedNetwork, onAskedChange, isSilenced } from './core/asked.js';
+import { ExplainPanel } from './panels/explain.js';
+import { SilenceBar } from './network/silence.js';
 
 await initLanguage();
 

@@ -1,5 +1,5 @@
 """The browser takes the digit's facts from the server (mlp/digit.py, rendered in <meta name="digit-facts">):
-static/js/digit.js reads them, the other modules import them from it, and no module writes its own copy.
+static/js/core/digit.js reads them, the other modules import them from it, and no module writes its own copy.
 
 And the page rounds a value to a grey level as NumPy does (halves to the even neighbour): one JS function.
 """
@@ -15,9 +15,9 @@ from mlp.preprocess import to_bytes
 JS = Path(__file__).resolve().parents[2] / "static" / "js"
 
 READ_JS = """async () => {
-  const facts = await import('/static/js/digit.js');
-  const grid = await import('/static/js/grid.js');
-  const link = await import('/static/js/sharelink.js');
+  const facts = await import('/static/js/core/digit.js');
+  const grid = await import('/static/js/core/grid.js');
+  const link = await import('/static/js/core/sharelink.js');
   return {
     meta: JSON.parse(document.querySelector('meta[name="digit-facts"]').content),
     digit: { ...facts.FACTS },
@@ -28,8 +28,8 @@ READ_JS = """async () => {
 }"""
 
 ROUND_JS = """async (values) => {
-  const grid = await import('/static/js/grid.js');
-  const facts = await import('/static/js/digit.js');
+  const grid = await import('/static/js/core/grid.js');
+  const facts = await import('/static/js/core/digit.js');
   return { levels: Array.from(facts.toLevels(values)), grid: grid.quantize(values) };
 }"""
 

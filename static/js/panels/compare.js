@@ -10,10 +10,10 @@
 // perf.js marks too, with their own versions: benchmarks/page_speed.py measures with it shut).
 // Only its answers are fetched (POST /api/predict), never its weights.
 
-import { t } from './i18n.js';
-import { num } from './format.js';
-import { predict } from './api.js';
-import { LivePredictor } from './live.js';
+import { t } from '../ui/i18n.js';
+import { num } from '../ui/format.js';
+import { predict } from '../core/api.js';
+import { LivePredictor } from '../core/live.js';
 import { SidePanel } from './side_panel.js';
 
 export class Compare {

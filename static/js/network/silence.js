@@ -4,8 +4,8 @@
 // network that says how many, with "Reset all", the marks on the network picture
 // (network_view.js paints them) and the neurons' buttons, which say "silenced" to a screen reader.
 
-import { onAskedChange, resetSilenced, silenced } from './asked.js';
-import { t } from './i18n.js';
+import { onAskedChange, resetSilenced, silenced } from '../core/asked.js';
+import { t } from '../ui/i18n.js';
 
 export class SilenceBar {
   /**

@@ -1,7 +1,7 @@
 // The learner's drawings out of the browser, made here (nothing goes to the server):
 // a CSV (one row per drawing) and one PNG sheet of all the 28x28 grids with labels.
 
-import { SIDE } from '../digit.js'; // the digit's side, as the server states it (mlp/digit.py)
+import { SIDE } from '../../core/digit.js'; // the digit's side, as the server states it (mlp/digit.py)
 
 export { SIDE };
 // The sheet: each grid at SCALE x SCALE pixels per grey level, with a label band below.

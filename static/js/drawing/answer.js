@@ -3,7 +3,7 @@
 // network is of that digit: they need not add up to 1, and on an empty or
 // unreadable drawing they can all be low.
 
-import { t } from './i18n.js';
+import { t } from '../ui/i18n.js';
 
 const prediction = document.querySelector('[data-testid="prediction"]');
 const bars = [...document.querySelectorAll('[data-testid="probabilities"] .prob')];

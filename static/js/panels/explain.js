@@ -5,15 +5,15 @@
 // It asks the same question as the live prediction (the same pixels and pre-processing
 // switch, and asked.js's network, silenced neurons and snapshot), once the pen is up.
 
-import { explain } from '../api.js';
-import { asked, onAskedChange } from '../asked.js';
-import { POS, NEG, HILITE, rgba } from '../colors.js';
-import { fitCanvas } from '../canvas.js';
-import { SIDE } from '../digit.js';
-import { t } from '../i18n.js';
-import { palette } from '../palette.js';
-import { SidePanel } from '../side_panel.js';
-import { drawMarks } from '../weight_image.js';
+import { explain } from '../core/api.js';
+import { asked, onAskedChange } from '../core/asked.js';
+import { POS, NEG, HILITE, rgba } from '../ui/colors.js';
+import { fitCanvas } from '../ui/canvas.js';
+import { SIDE } from '../core/digit.js';
+import { t } from '../ui/i18n.js';
+import { palette } from '../ui/palette.js';
+import { SidePanel } from './side_panel.js';
+import { drawMarks } from './weight_image.js';
 
 // A pixel's place in words, as mlp/explain.py's region() names it (its REGION_ROWS and
 // REGION_COLS, the one home of the words: the reply's sentence regions come from there;

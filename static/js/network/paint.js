@@ -21,7 +21,7 @@
 //   neuron per frame); the grid's pixels go into a reused buffer, its cell lines are
 //   painted once.
 
-import { GLOW, DARK, LIT, rgba } from './colors.js';
+import { GLOW, DARK, LIT, rgba } from '../ui/colors.js';
 
 const LEVELS = 12;          // opacity buckets: lines are batched into few paths, so it stays fast
 const INK = 0.08;           // input pixels dimmer than this send no lines (nothing to see)

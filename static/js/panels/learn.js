@@ -8,12 +8,12 @@
 // itself (the shipped weights; the last snapshot is their half-precision copy), so closing the
 // panel, or choosing the end, leaves the page exactly as it was.
 
-import { t, language } from '../i18n.js';
-import { SidePanel } from '../side_panel.js';
-import { fetchNetwork, fetchSnapshots } from '../api.js';
-import { network as askedNetwork, onAskedChange, setSnapshot, snapshot as askedSnapshot } from '../asked.js';
-import { drawSignedGrid } from '../weight_image.js';
-import { SIDE } from '../digit.js'; // a first-layer neuron's 784 weights as a SIDE x SIDE image
+import { t, language } from '../ui/i18n.js';
+import { SidePanel } from './side_panel.js';
+import { fetchNetwork, fetchSnapshots } from '../core/api.js';
+import { network as askedNetwork, onAskedChange, setSnapshot, snapshot as askedSnapshot } from '../core/asked.js';
+import { drawSignedGrid } from './weight_image.js';
+import { SIDE } from '../core/digit.js'; // a first-layer neuron's 784 weights as a SIDE x SIDE image
 import { drawAccuracyCurve } from './accuracy_curve.js';
 
 const PLAY_MS = 4000; // Play: from the random start to trained in about this long

@@ -9,7 +9,7 @@
 //               | {type: 'frame', id, bitmap, start, end, painted} (painted: the painter's report)
 //               | {type: 'failed', message}
 
-import { NetworkPainter } from './network_paint.js';
+import { NetworkPainter } from './paint.js';
 
 let painter = null;
 let canvas = null;

@@ -7,13 +7,13 @@
 // Its input is the drawing where it was drawn (the pad shrunk to 28x28, main.js), not the
 // network's re-centred input: a stroke drawn on the painted bar is seen on the bar.
 
-import { drawSignedGrid } from '../weight_image.js';
-import { drawSigmoid, sigmoid } from '../sigmoid_plot.js';
-import { HILITE, rgba } from '../colors.js';
-import { num, signed } from '../format.js';
-import { t } from '../i18n.js';
-import { SidePanel } from '../side_panel.js';
-import { SIDE } from '../digit.js';
+import { drawSignedGrid } from './weight_image.js';
+import { drawSigmoid, sigmoid } from './sigmoid_plot.js';
+import { HILITE, rgba } from '../ui/colors.js';
+import { num, signed } from '../ui/format.js';
+import { t } from '../ui/i18n.js';
+import { SidePanel } from './side_panel.js';
+import { SIDE } from '../core/digit.js';
 
 // The video's edge detector: a bar of positive weights with a ring of negative ones.
 // Rows 7-9, columns 8-19: a quarter of the way down the pad, across its middle (it is

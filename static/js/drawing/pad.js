@@ -4,9 +4,9 @@
 // A drawing opened from a share link has no strokes, only its 28x28 grid: the
 // pad shows that grid as it is (784 square pixels), and the first new stroke starts afresh.
 
-import { onPixelRatioChange } from './canvas.js';
-import { BLUE, INK, rgba } from './colors.js';
-import { SIDE as GRID_SIDE } from './digit.js'; // a shared drawing is the network's 28x28 input
+import { onPixelRatioChange } from '../ui/canvas.js';
+import { BLUE, INK, rgba } from '../ui/colors.js';
+import { SIDE as GRID_SIDE } from '../core/digit.js'; // a shared drawing is the network's 28x28 input
 
 export const PAD_PEN = 0.05;  // pen width on the pad, as a fraction of its side (not the digit's PEN)
 export const DOT = 0.004; // strokes within this fraction of the pad are a dot, not a shape (the grid's minExtent)

@@ -20,16 +20,16 @@
 // data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks).
 // The layer names (setLabels) and the neurons' button names come from the page (main.js), in its language.
 
-import { NetworkPainter } from './network_paint.js';
-import { Motion } from './network_motion.js';
-import { WorkerFrames } from './network_frames.js';
+import { NetworkPainter } from './paint.js';
+import { Motion } from './motion.js';
+import { WorkerFrames } from './frames.js';
 import { NeuronButtons } from './neuron_buttons.js';
-import { POS, NEG, HILITE } from './colors.js';
-import { palette } from './palette.js';
-import { SIDE } from './digit.js';
-import { FONT } from './theme.js';
-import { fitCanvas, onPixelRatioChange } from './canvas.js';
-import { markPaint, measureDraw } from './perf.js';
+import { POS, NEG, HILITE } from '../ui/colors.js';
+import { palette } from '../ui/palette.js';
+import { SIDE } from '../core/digit.js';
+import { FONT } from '../ui/theme.js';
+import { fitCanvas, onPixelRatioChange } from '../ui/canvas.js';
+import { markPaint, measureDraw } from '../core/perf.js';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 

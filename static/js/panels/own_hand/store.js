@@ -7,7 +7,7 @@
 // GET /api/networks); entries stored before there was a choice of network have none:
 // they were read by the default, the video's network (LEGACY_NETWORK).
 
-import { N_PIXELS as PIXELS, N_CLASSES as OUTPUTS } from '../digit.js'; // the server's (mlp/digit.py)
+import { N_PIXELS as PIXELS, N_CLASSES as OUTPUTS } from '../../core/digit.js'; // the server's (mlp/digit.py)
 
 export const KEY = 'nn-own-hand';
 export const VERSION = 1;

@@ -5,8 +5,8 @@
 // carries a "+" or "−", so the sign can be read without telling colours apart
 // (cells too small for a "+" carry only the "−": a dash, as on a negative line).
 
-import { POS, NEG } from './colors.js';
-import { fitCanvas } from './canvas.js';
+import { POS, NEG } from '../ui/colors.js';
+import { fitCanvas } from '../ui/canvas.js';
 
 const MARK_MIN = 0.25;   // cells weaker than this (of the strongest) get no mark: noise, not a sign
 const MARK_CELL = 6;     // CSS pixels: smaller cells are too small for a "+", and get only the "−"

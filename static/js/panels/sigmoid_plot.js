@@ -1,8 +1,8 @@
 // A small sigmoid curve with one neuron's weighted sum z marked on it:
 // the squishing that turns any z into an activation between 0 and 1.
 
-import { fitCanvas } from './canvas.js';
-import { BLUE, HILITE, rgba } from './colors.js';
+import { fitCanvas } from '../ui/canvas.js';
+import { BLUE, HILITE, rgba } from '../ui/colors.js';
 
 export const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 

@@ -3,8 +3,8 @@
 // so its output layer lights something up anyway. The note on the pad says so,
 // with the answer it gave and how sure it was of it.
 
-import { N_PIXELS } from '../digit.js';
-import { t } from '../i18n.js';
+import { N_PIXELS } from '../core/digit.js';
+import { t } from '../ui/i18n.js';
 
 /** `n` uniform random values in 0..1 (a 28x28 grid of pure noise). */
 export function randomPixels(n = N_PIXELS, random = Math.random) {

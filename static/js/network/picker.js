@@ -8,8 +8,8 @@
 // only move the choice, as a keyboard user looks through it: Enter or the Show button goes
 // (changing the page at every arrow press would make the list impossible to browse).
 
-import { addressFor } from './share.js';
-import { network as shownNetwork } from './asked.js';
+import { addressFor } from '../drawing/share.js';
+import { network as shownNetwork } from '../core/asked.js';
 
 const BROWSE_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
 

@@ -6,7 +6,7 @@
 // If the worker cannot start, fails, or a frame is STUCK_MS late, it is dropped and the
 // view paints everything itself.
 
-import { measureWorkerDraw } from './perf.js';
+import { measureWorkerDraw } from '../core/perf.js';
 
 const STUCK_MS = 3000; // a worker frame this late: stop using the worker
 
@@ -31,7 +31,7 @@ export class WorkerFrames {
     this.nextId = 0;
     if (!canUseWorker()) return;
     try {
-      this.worker = new Worker(new URL('./network_worker.js', import.meta.url), { type: 'module' });
+      this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     } catch {
       this.worker = null; // not allowed here: paint on the page's thread
       return;

@@ -7,8 +7,8 @@
 // Export as CSV and as one PNG sheet; clear after a confirmation. The digit buttons,
 // or typing the digit while the panel is open, label the drawing on the pad (once per drawing).
 
-import { t } from '../i18n.js';
-import { network as shownNetwork } from '../asked.js';
+import { t } from '../../ui/i18n.js';
+import { network as shownNetwork } from '../../core/asked.js';
 import { SidePanel } from '../side_panel.js';
 import { OwnHandStore, drawingFrom, KEY, MAX_DRAWINGS } from './store.js';
 import { tally, percent } from './score.js';

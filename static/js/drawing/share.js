@@ -9,9 +9,9 @@
 // Everything from a link is decoded into numbers by sharelink.js; no link text is ever put
 // into the page as HTML.
 
-import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM } from './sharelink.js';
-import { t } from './i18n.js';
-import { network as shownNetwork, silenced as shownSilenced } from './asked.js';
+import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM } from '../core/sharelink.js';
+import { t } from '../ui/i18n.js';
+import { network as shownNetwork, silenced as shownSilenced } from '../core/asked.js';
 
 const PARAM = 'd';
 const NETWORK = 'network';

@@ -9,10 +9,10 @@
 // small, so the person sees their own strokes again beside what the network read;
 // prefers-reduced-motion: the end state at once, in the corner. A new stroke, Clear or Undo hides it.
 
-import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from './grid.js';
+import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from '../core/grid.js';
 import { PAD_PEN, DOT } from './pad.js';
-import { t } from './i18n.js';
-import { INK, HILITE, rgba } from './colors.js';
+import { t } from '../ui/i18n.js';
+import { INK, HILITE, rgba } from '../ui/colors.js';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const BG = '#0a1022';

@@ -36,7 +36,7 @@ function remember(lang) {
 
 async function catalog(lang) {
   if (!catalogs.has(lang)) {
-    const url = new URL(`../i18n/${lang}.json`, import.meta.url);
+    const url = new URL(`../../i18n/${lang}.json`, import.meta.url);
     catalogs.set(lang, fetch(url, { credentials: 'same-origin' }).then((r) => {
       if (!r.ok) throw new Error(`${url.pathname}: ${r.status}`);
       return r.json();

@@ -5,12 +5,12 @@
 
 import { drawSignedGrid } from './weight_image.js';
 import { drawSigmoid } from './sigmoid_plot.js';
-import { num, signed } from './format.js';
-import { t } from './i18n.js';
-import { palette } from './palette.js';
+import { num, signed } from '../ui/format.js';
+import { t } from '../ui/i18n.js';
+import { palette } from '../ui/palette.js';
 import { SidePanel } from './side_panel.js';
-import { FONT } from './theme.js';
-import { isSilenced, onAskedChange, setSilenced } from './asked.js';
+import { FONT } from '../ui/theme.js';
+import { isSilenced, onAskedChange, setSilenced } from '../core/asked.js';
 
 /**
  * A layer's inputs laid out as a grid: square when they are (784 -> 28x28, 16 -> 4x4), else the
