@@ -1,6 +1,6 @@
 // Talking to the server: the network's weights (once) and predictions.
 
-import { quantize } from './sharelink.js';
+import { toLevels } from './digit.js';
 
 async function json(response) {
   let body = null;
@@ -53,7 +53,7 @@ export async function fetchNetwork({ network = null, snapshot = null } = {}) {
 
 /** 784 values in 0..1 -> base64 of one byte per pixel (0..255), the API's compact form. */
 export function encodePixels(pixels) {
-  return btoa(String.fromCharCode(...quantize(pixels))); // rounded as the server and the links round
+  return btoa(String.fromCharCode(...toLevels(pixels))); // rounded as the server and the links round
 }
 
 /** The compact form back: base64 of 784 bytes -> 784 values k/255. */

@@ -1,7 +1,9 @@
 // What the network is asked besides the drawing, in one place: which network, which
 // hidden neurons are silenced, and which snapshot of its training (null: the trained one).
-// The compare, silence and watch-it-learn controls set these; the live predictor asks
-// again whenever one changes (main.js), so every view shows the same question's answer.
+// The inspector's silence switch, the silence bar and watch-it-learn set these; the live prediction
+// asks again whenever one changes (core/shown.js), so every view shows the same question's answer.
+
+import { normalizeSilenced } from './silenced.js';
 
 const listeners = new Set();
 
@@ -9,7 +11,8 @@ const listeners = new Set();
 function silencedByLink() {
   try {
     const pairs = JSON.parse(document.body.dataset.silenced || '[]');
-    return Array.isArray(pairs) ? pairs.filter((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger)) : [];
+    if (!Array.isArray(pairs)) return [];
+    return normalizeSilenced(pairs.filter((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isInteger)));
   } catch {
     return [];
   }
@@ -43,7 +46,7 @@ function changed(what) {
 export function setSilenced(layer, index, off) {
   const has = isSilenced(layer, index);
   if (off === has) return;
-  state.silenced = off ? [...state.silenced, [layer, index]].sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  state.silenced = off ? normalizeSilenced([...state.silenced, [layer, index]])
     : state.silenced.filter(([l, i]) => l !== layer || i !== index);
   changed('silenced');
 }
@@ -62,7 +65,7 @@ export function setSnapshot(k) {
   changed('snapshot');
 }
 
-/** fn(what) after every change: what is 'silenced' or 'snapshot'. Returns the unsubscribe. */
+/** fn(what) after every change: what is 'silenced' or 'snapshot' (the network is the page's: another opens another page). Returns the unsubscribe. */
 export function onAskedChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);

@@ -1,10 +1,11 @@
 // The digit's facts as the server states them (mlp/digit.py, the one home): the grid's side,
 // the 20x20 box and its centre, the pen, the supersampling, the ink threshold... read from the
 // page's <meta name="digit-facts">, never written here. The page's modules import them from here.
-// (Not for workers: they have no document. network_worker.js is told what it needs.)
+// (Not for workers: they have no document. network/worker.js is told what it needs.)
 //
 // And the one rounding of a value in [0, 1] to a grey level k/255, NumPy's (halves to the even
 // neighbour, as mlp.preprocess.to_bytes does): the grid the page sends and the share links agree.
+// toLevels gives the levels as bytes (what the API and the links carry), quantize as values k/255.
 
 const meta = document.querySelector('meta[name="digit-facts"]');
 if (!meta) throw new Error('no <meta name="digit-facts">'); // for developers, not shown
@@ -28,4 +29,9 @@ export function toLevels(values) {
     out[i] = roundHalfEven(Math.min(1, Math.max(0, Number.isNaN(v) ? 0 : v)) * GREY_LEVELS);
   }
   return out;
+}
+
+/** Each value to exactly k/255 (as a double, not float32), as an 8-bit image would hold it. */
+export function quantize(values) {
+  return Array.from(toLevels(values), (k) => k / GREY_LEVELS);
 }

@@ -3,7 +3,7 @@
 // middle. Working from vectors (not from the pad's pixels) means a small drawing
 // is scaled up before it is rasterized, so it keeps its detail.
 
-import { SIDE, BOX, CENTRE, SUPERSAMPLE, PEN, MIN_EXTENT, GREY_LEVELS, toLevels } from './digit.js';
+import { SIDE, BOX, CENTRE, SUPERSAMPLE, PEN, MIN_EXTENT, quantize } from './digit.js';
 
 // The digit's facts (side 28, box 20, centre 14, pen 2.4 grid pixels, supersampling 10) are the
 // server's (mlp/digit.py, via digit.js); re-exported here for the modules that draw grids.
@@ -122,11 +122,6 @@ export function centreByMass(grid) {
     }
   }
   return out;
-}
-
-/** Each value to exactly k/255 (as a double, not float32), as an 8-bit image would hold it (digit.js's rounding). */
-export function quantize(grid) {
-  return Array.from(toLevels(grid), (k) => k / GREY_LEVELS);
 }
 
 /**

@@ -11,6 +11,7 @@
 // reason is one of REASONS, the same code web/sharelink.py gives (the page names it in its language).
 
 import { N_PIXELS, toLevels } from './digit.js';
+import { normalizeSilenced } from './silenced.js';
 
 export { N_PIXELS };
 export const VERSION = '1';
@@ -96,12 +97,9 @@ function fromBase64url(text) {
 
 // ---- the codec ----
 
-/** Values in [0, 1] to the bytes 0..255 the page and the links use (as web.sharelink.quantize): digit.js's rounding. */
-export const quantize = toLevels;
-
 /** 784 values in [0, 1] (k/255, row by row) -> the link code, e.g. "1AGQA...". */
 export function encode(values) {
-  const levels = quantize(values);
+  const levels = toLevels(values); // the bytes 0..255 (as web.sharelink.quantize): digit.js's rounding
   if (levels.length !== N_PIXELS) throw new RangeError(`a drawing has ${N_PIXELS} pixels, got ${levels.length}`);
   const out = [];
   let run = 0;
@@ -137,8 +135,7 @@ export const SILENCED_PARAM = 'off';
  * the page is rendered with the neurons it could silence.)
  */
 export function encodeSilenced(pairs) {
-  const unique = new Map(pairs.map(([layer, index]) => [`${layer}.${index}`, [layer, index]]));
-  return [...unique.values()].sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([l, i]) => `${l}.${i}`).join('_');
+  return normalizeSilenced(pairs).map(([l, i]) => `${l}.${i}`).join('_');
 }
 
 /** The 784 pixel bytes (0..255) of a link code, or a LinkError saying what is wrong. */

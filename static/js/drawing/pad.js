@@ -5,7 +5,7 @@
 // pad shows that grid as it is (784 square pixels), and the first new stroke starts afresh.
 
 import { onPixelRatioChange } from '../ui/canvas.js';
-import { BLUE, INK, rgba } from '../ui/colors.js';
+import { BLUE, INK_COLOUR, rgba } from '../ui/colors.js';
 import { SIDE as GRID_SIDE } from '../core/digit.js'; // a shared drawing is the network's 28x28 input
 
 export const PAD_PEN = 0.05;  // pen width on the pad, as a fraction of its side (not the digit's PEN)
@@ -159,7 +159,7 @@ export class Pad extends EventTarget {
     ctx.lineWidth = PAD_PEN * this.side;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    ctx.strokeStyle = rgba(INK);
+    ctx.strokeStyle = rgba(INK_COLOUR);
     ctx.shadowColor = rgba(BLUE, 0.55); // a soft blue glow, as the video's chalk
     ctx.shadowBlur = 0.02 * this.side;
   }
@@ -235,7 +235,7 @@ export class Pad extends EventTarget {
     small.width = small.height = GRID_SIDE;
     const sctx = small.getContext('2d');
     const img = sctx.createImageData(GRID_SIDE, GRID_SIDE);
-    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([...INK, Math.round(this.image[i] * 255)], i * 4);
+    for (let i = 0; i < GRID_SIDE * GRID_SIDE; i++) img.data.set([...INK_COLOUR, Math.round(this.image[i] * 255)], i * 4);
     sctx.putImageData(img, 0, 0);
     return small;
   }

@@ -12,7 +12,7 @@
 import { SIDE, BOX, CENTRE, PEN, bounds, strokesToGrid, strokesAsDrawn } from '../core/grid.js';
 import { PAD_PEN, DOT } from './pad.js';
 import { t } from '../ui/i18n.js';
-import { INK, HILITE, rgba } from '../ui/colors.js';
+import { INK_COLOUR, HILITE, rgba } from '../ui/colors.js';
 
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const BG = '#0a1022';
@@ -207,7 +207,7 @@ export class PreprocessView {
   }
 
   #paintVectors(ctx, strokes, at, pen) {
-    ctx.strokeStyle = ctx.fillStyle = `rgb(${INK.join(',')})`;
+    ctx.strokeStyle = ctx.fillStyle = `rgb(${INK_COLOUR.join(',')})`;
     ctx.lineWidth = pen;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
@@ -278,7 +278,7 @@ function gridCanvas(values) {
   c.width = c.height = SIDE;
   const g = c.getContext('2d');
   const img = g.createImageData(SIDE, SIDE);
-  for (let i = 0; i < SIDE * SIDE; i++) img.data.set([...INK, Math.round(Math.min(1, values[i]) * 255)], i * 4);
+  for (let i = 0; i < SIDE * SIDE; i++) img.data.set([...INK_COLOUR, Math.round(Math.min(1, values[i]) * 255)], i * 4);
   g.putImageData(img, 0, 0);
   return c;
 }

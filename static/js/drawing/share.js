@@ -10,8 +10,8 @@
 // into the page as HTML.
 
 import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM } from '../core/sharelink.js';
-import { t } from '../ui/i18n.js';
-import { network as shownNetwork, silenced as shownSilenced } from '../core/asked.js';
+import { t, onLanguageChange } from '../ui/i18n.js';
+import { network as shownNetwork, silenced as shownSilenced, onAskedChange } from '../core/asked.js';
 
 const PARAM = 'd';
 const NETWORK = 'network';
@@ -69,11 +69,11 @@ export class Share {
   /**
    * @param {object} els  button, status (the "Link copied" live region), fallback (panel),
    *                      field (read-only link box), close (the panel's close button), note (on the pad)
-   * @param {() => number[]|null} grid  the current drawing's 784 values, or null when empty
+   * @param {object} options  drawing (drawing.js: what the link carries, and its changes)
    */
-  constructor(els, { grid }) {
+  constructor(els, { drawing }) {
     Object.assign(this, els);
-    this.grid = grid;
+    this.grid = () => drawing.shareable();
     this.shownNote = null; // [kind, () => [title, detail]]: said again when the language changes
     this.copied = false;
     this.linkCode = null; // the code of the drawing a link opened (not this person's own)
@@ -85,6 +85,11 @@ export class Share {
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && (this.status.firstChild || !this.fallback.hidden)) this.#hidePanels();
     });
+    // Mid-stroke the address bar waits for the pen to lift: one replaceState per stroke, not per move.
+    drawing.onChange((kind) => this.changed({ settled: kind !== 'ink' && kind !== 'fresh', loaded: kind === 'load' }));
+    drawing.onStrokeEnd(() => this.sync());
+    onAskedChange((what) => { if (what === 'silenced') this.sync(); }); // the link holds the silenced neurons too
+    onLanguageChange(() => this.relabel());
   }
 
   /**

@@ -1,6 +1,6 @@
-// The page's side of network_worker.js's protocol (the messages are listed there): where the
+// The page's side of network/worker.js's protocol (the messages are listed there): where the
 // browser can (a Worker with a 2D OffscreenCanvas), the glide's frames are painted off the
-// page's main thread, a frame ahead, and network_view.js only copies them onto its canvas.
+// page's main thread, a frame ahead, and network/view.js only copies them onto its canvas.
 // Without a GPU, rasterizing the connections takes most of a frame; on the main thread,
 // frame after frame, it would hold up the pen, the replies and everything else.
 // If the worker cannot start, fails, or a frame is STUCK_MS late, it is dropped and the

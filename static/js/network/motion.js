@@ -1,12 +1,13 @@
-// What the network picture holds at a given moment (network_view.js paints it):
+// What the network picture holds at a given moment (network/view.js paints it):
 // - the glide: new activations ease in over EASE_MS; while the pen moves, replies come
 //   faster than that and each is shown as it is (the replies are the animation);
 // - the flow: the signal moving forward, the input then each layer lighting in turn,
 //   with pulses on the connections into a layer that carry the most (|w·a|).
 // Plain numbers and typed arrays, no DOM: the state it gives is what the painter draws.
 
+import { FAINT_INPUT } from './paint.js'; // dimmer input pixels send no lines, so no pulse
+
 export const EASE_MS = 150;
-const INPUT_INK = 0.08; // network_paint.js's: dimmer input pixels send no lines, so no pulse
 
 /**
  * The flow's timeline for a network of `nLayers` layers (ms): when each layer starts to light
@@ -105,7 +106,7 @@ export class Motion {
     return this.flow === null || this.flowTime >= light[light.length - 1] + fade;
   }
 
-  /** Per layer, the connections into it with the most |w·a| now (indices into network_paint's lines). */
+  /** Per layer, the connections into it with the most |w·a| now (indices into paint.js's lines). */
   #strongest(net) {
     const tops = [null];
     for (let l = 1; l < this.sizes.length; l++) {
@@ -114,11 +115,11 @@ export class Motion {
       const best = [];
       let floor = 0;
       for (let i = 0; i < nIn; i++) {
-        if (l === 1 && a[i] < INPUT_INK) continue;
+        if (l === 1 && a[i] < FAINT_INPUT) continue;
         for (let j = 0; j < n; j++) {
           const c = Math.abs(weights[j * nIn + i] * a[i]);
           if (c <= floor) continue;
-          // Line numbers as network_paint.js stores them: pixel * n + neuron into layer 1, else to * nFrom + from.
+          // Line numbers as network/paint.js stores them: pixel * n + neuron into layer 1, else to * nFrom + from.
           best.push([c, l === 1 ? i * n + j : j * nIn + i]);
           if (best.length > k) {
             best.sort((x, y) => y[0] - x[0]);

@@ -1,6 +1,6 @@
 // A layer of real <button>s over the network picture's neurons, so each one can be clicked,
 // tapped or reached from the keyboard: data-testid="neuron-LAYER-INDEX" for every neuron of
-// every layer after the input, whatever their number (named by main.js, in the page's language).
+// every layer after the input, whatever their number (named by labels.js, in the page's language).
 //
 // They are one tab stop (a roving tabindex, as in the WAI-ARIA grid pattern): Tab enters at
 // the neuron last visited, the arrow keys move within a layer (up, down) and between layers
@@ -51,7 +51,7 @@ export class NeuronButtons {
     }
   }
 
-  /** Hidden neurons held at 0 ([[layer, index], ...]): data-silenced on their buttons (main.js names them so). */
+  /** Hidden neurons held at 0 ([[layer, index], ...]): data-silenced on their buttons (labels.js names them so). */
   setSilenced(list) {
     for (const b of this.all) {
       const off = list.some(([l, i]) => l === +b.dataset.layer && i === +b.dataset.index);
@@ -59,7 +59,7 @@ export class NeuronButtons {
     }
   }
 
-  /** Over the neurons as network_paint.js laid them out (`geo`: its layout, in CSS pixels of the canvas). */
+  /** Over the neurons as network/paint.js laid them out (`geo`: its layout, in CSS pixels of the canvas). */
   place({ layers, steps, r }) {
     for (const b of this.all) {
       const l = +b.dataset.layer;

@@ -1,10 +1,10 @@
-// Paints the network picture (network_view.js) onto a 2D context: the 28x28
+// Paints the network picture (network/view.js) onto a 2D context: the 28x28
 // input the network saw, then a column per layer of neurons, whatever the weights
 // file holds (the video's: two hidden layers of 16, and 10 outputs).
 // Brightness = activation; lines coloured by the weight's sign, opacity by how
 // much they contribute now (|w·a|); in the colour-blind palette the negative
 // ones are also dashed (the sign without colour). No DOM here: the same code paints
-// on the page or in network_worker.js, off the page's main thread. The layer names
+// on the page or in network/worker.js, off the page's main thread. The layer names
 // come from the page's language (setLabels): none are written here.
 //
 // A transition repaints every animation frame, so a frame is kept cheap
@@ -24,7 +24,7 @@
 import { GLOW, DARK, LIT, rgba } from '../ui/colors.js';
 
 const LEVELS = 12;          // opacity buckets: lines are batched into few paths, so it stays fast
-const INK = 0.08;           // input pixels dimmer than this send no lines (nothing to see)
+export const FAINT_INPUT = 0.08; // input pixels dimmer than this send no lines (nothing to see)
 const INSET = 2;            // lines from the input start this far (px) inside the grid's edge
 const HALO_IN = 0.5, HALO_OUT = 2.8; // the glow's radii, in neuron radii
 const RING = 'rgba(205, 225, 255, 0.55)';
@@ -280,7 +280,7 @@ export class NetworkPainter {
     for (let i = 0; i < a.length; i++) {
       for (let j = 0; j < n; j++) {
         const k = i * n + j;
-        if (a[i] < INK) { alpha[k] = -1; continue; } // not drawn
+        if (a[i] < FAINT_INPUT) { alpha[k] = -1; continue; } // not drawn
         const c = Math.abs(weights[j * nIn + i] * a[i]);
         if (c > max) max = c;
         alpha[k] = c;

@@ -1,11 +1,11 @@
 // The network as in the video, on one canvas: the 28x28 input the network saw, then each
 // layer of neurons the weights file describes (the video's: 16, 16 and 10 outputs).
 // This module puts the picture on the canvas and keeps it current; the others each do one job:
-//   network_paint.js    paints a picture (here, or in network_worker.js)
-//   network_motion.js   what the picture holds at a moment (the glide to new activations, the flow)
-//   network_frames.js   the worker that paints the glide's frames off the page's main thread
+//   paint.js            paints a picture (here, or in worker.js)
+//   motion.js           what the picture holds at a moment (the glide to new activations, the flow)
+//   frames.js           the worker that paints the glide's frames off the page's main thread
 //   neuron_buttons.js   a real <button> over each neuron (click, tap, keyboard)
-//   perf.js             User Timing marks: this module marks when a reply's version is painted
+//   core/perf.js        User Timing marks: this module marks when a reply's version is painted
 //
 // A glide's frames are painted in the worker where the browser can, a frame ahead, and only
 // copied onto the canvas here. The first frame of a new reply is painted here, in the next
@@ -17,15 +17,16 @@
 // data-labels (the layer names, JSON), data-label-boxes (where each name's ink is,
 // [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, data-negative-style ('solid',
 // or 'dashed' in the colour-blind palette), data-flow and data-flow-layer (the signal flowing),
-// data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks).
-// The layer names (setLabels) and the neurons' button names come from the page (main.js), in its language.
+// data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks), and
+// data-prediction (the newest reply's answer; '' for none).
+// The layer names (setLabels) and the neurons' button names come from labels.js, in the page's language.
 
 import { NetworkPainter } from './paint.js';
 import { Motion } from './motion.js';
 import { WorkerFrames } from './frames.js';
 import { NeuronButtons } from './neuron_buttons.js';
 import { POS, NEG, HILITE } from '../ui/colors.js';
-import { palette } from '../ui/palette.js';
+import { palette, onPaletteChange } from '../ui/palette.js';
 import { SIDE } from '../core/digit.js';
 import { FONT } from '../ui/theme.js';
 import { fitCanvas, onPixelRatioChange } from '../ui/canvas.js';
@@ -34,8 +35,8 @@ import { markPaint, measureDraw } from '../core/perf.js';
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
 export class NetworkView {
-  /** `sizes`: neurons per layer; `onSelect({layer, index}, button, {keyboard})`: a neuron's button was pressed. */
-  constructor(canvas, buttonLayer, { sizes, onSelect }) {
+  /** `sizes`: neurons per layer. */
+  constructor(canvas, buttonLayer, { sizes }) {
     this.canvas = canvas;
     this.ctx = canvas.getContext('2d');
     this.sizes = sizes;
@@ -58,7 +59,8 @@ export class NetworkView {
     this.shownLabels = null;     // the canvas's data-labels, data-label-boxes and data-negative-style, as last set
     this.shownBoxes = null;
     this.shownNegatives = null;
-    this.neurons = new NeuronButtons(buttonLayer, sizes, onSelect);
+    this.selectListeners = [];
+    this.neurons = new NeuronButtons(buttonLayer, sizes, (...args) => { for (const fn of this.selectListeners) fn(...args); });
     this.pixelLayer = buttonLayer.parentElement.querySelector('.input-pixels');
     this.frames = new WorkerFrames({ sizes, font: FONT, side: SIDE, labels: this.labels }, {
       current: () => ({ gen: this.gen, width: this.canvas.width, height: this.canvas.height }),
@@ -67,9 +69,13 @@ export class NetworkView {
     });
     new ResizeObserver(() => this.#resize()).observe(canvas);
     onPixelRatioChange(() => this.#resize());
+    onPaletteChange(() => this.select(this.selected)); // the connections in the new colours (dashed negatives in cb)
   }
 
-  /** The neurons' buttons, in order (layer by layer), for main.js to name. */
+  /** fn({layer, index}, button, {keyboard}) when a neuron's button is pressed (the inspector opens on it). */
+  onSelect(fn) { this.selectListeners.push(fn); }
+
+  /** The neurons' buttons, in order (layer by layer), for labels.js to name. */
   get buttons() { return this.neurons.all; }
 
   setNetwork(net) {
@@ -91,6 +97,7 @@ export class NetworkView {
   /** New activations from the server, for drawing `version`: glide to them (or jump, for reduced motion). */
   show(reply, version) {
     this.prediction = reply.empty ? null : reply.prediction;
+    this.canvas.dataset.prediction = reply.empty ? '' : String(reply.prediction);
     if (Number.isFinite(version)) this.latestVersion = Math.max(version, this.latestVersion);
     this.motion.glideTo(reply.activations, performance.now(), { jump: reducedMotion.matches });
     if (reducedMotion.matches) {

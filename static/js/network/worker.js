@@ -1,5 +1,5 @@
 // Paints the network view's animation frames off the page's main thread (see
-// network_frames.js, its other side): without a GPU, rasterizing thousands of lines takes most of
+// network/frames.js, its other side): without a GPU, rasterizing thousands of lines takes most of
 // a frame, and on the main thread it would hold up the pen and the replies.
 // Messages in:  {type: 'init', sizes, font, side, labels} | {type: 'network', layers}
 //               | {type: 'labels', labels} (the layers' names: {full, compact})

@@ -16,18 +16,15 @@ import { predict } from '../core/api.js';
 import { LivePredictor } from '../core/live.js';
 import { SidePanel } from './side_panel.js';
 
-export class Compare {
+export class Compare extends SidePanel {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
-   * @param {object} options  opener (the Compare chip), pad (its 'change' and 'strokeend' events),
-   *   grid(): the drawing's 784 values as this page's network is sent them, preprocess(): whether
-   *   they are pre-processed, inputSwitch (the "without pre-processing" checkbox), closeOthers(panel),
-   *   onOpen, onClose
+   * @param {object} options  drawing (drawing.js: the 784 values as this page's network is sent them,
+   *   whether they are pre-processed, and its changes)
    */
-  constructor(root, { opener, pad, grid, preprocess, inputSwitch, closeOthers = () => {}, onOpen = () => {}, onClose = () => {} }) {
-    this.root = root;
-    this.opener = opener;
-    this.pad = pad;
+  constructor(root, { drawing }) {
+    super(root);
+    this.drawing = drawing;
     const $ = (sel) => root.querySelector(sel);
     const card = (side) => ({
       outputs: [...root.querySelectorAll(`[data-testid="compare-${side}-outputs"] li`)],
@@ -36,8 +33,6 @@ export class Compare {
       facts: $(`[data-testid="compare-${side}-facts"]`),
     });
     this.el = {
-      title: $('h2'),
-      close: $('[data-testid="compare-close"]'),
       picker: $('[data-testid="compare-picker"]'),
       verdict: $('[data-testid="compare-verdict"]'),
       status: $('[data-testid="compare-status"]'),
@@ -46,15 +41,9 @@ export class Compare {
     };
     this.replies = { main: null, other: null };
     this.error = null;
-    this.panel = new SidePanel(root, {
-      title: this.el.title,
-      close: this.el.close,
-      onOpen: () => { opener.setAttribute('aria-expanded', 'true'); onOpen(); },
-      onClose: () => { opener.setAttribute('aria-expanded', 'false'); onClose(); },
-    });
     this.live = new LivePredictor({
-      snapshot: grid,
-      send: (pixels) => predict(pixels, { preprocess: preprocess(), network: this.el.picker.value }),
+      snapshot: () => drawing.grid(),
+      send: (pixels) => predict(pixels, { preprocess: !drawing.raw, network: this.el.picker.value }),
       onReply: (reply) => {
         this.replies.other = reply;
         this.#show('other');
@@ -67,11 +56,6 @@ export class Compare {
       },
     });
 
-    opener.addEventListener('click', () => {
-      if (this.isOpen) { this.close(); return; }
-      closeOthers(this);
-      this.open(opener);
-    });
     this.el.picker.addEventListener('change', () => {
       this.replies.other = null;
       this.#facts();
@@ -79,24 +63,20 @@ export class Compare {
       this.#verdict();
       this.live.changed({ reset: true });
     });
-    pad.addEventListener('change', (e) => this.changed({ reset: e.detail.kind !== 'ink' }));
-    pad.addEventListener('strokeend', () => this.#verdict());
-    inputSwitch.addEventListener('change', () => this.changed({ reset: true }));
+    drawing.onChange((kind) => this.changed({ reset: kind !== 'ink' }));
+    drawing.onStrokeEnd(() => this.#verdict());
+    drawing.onInputChange(() => this.changed({ reset: true }));
     this.#facts();
   }
 
-  get isOpen() { return this.panel.isOpen; }
-
-  open(opener = this.opener, { focus = true } = {}) {
-    this.panel.open(opener, { focus });
+  open(opener, options) {
+    super.open(opener, options);
     this.#show('main');
     this.#show('other');
     this.live.changed({ reset: true }); // the drawing may have changed while the panel was shut
   }
 
-  close({ restoreFocus = true } = {}) { this.panel.close({ restoreFocus }); }
-
-  /** The page's network's newest reply (main.js hands over every one it shows). */
+  /** The page's network's newest reply (core/shown.js). */
   update(reply) {
     this.replies.main = reply;
     if (!this.isOpen) return;
@@ -133,7 +113,7 @@ export class Compare {
     const reply = this.replies[side];
     const { outputs, answer } = this.el[side];
     const acts = reply ? reply.activations[reply.activations.length - 1] : null;
-    const winner = reply && !reply.empty && !this.pad.isEmpty ? reply.prediction : null;
+    const winner = reply && !reply.empty && !this.drawing.isEmpty ? reply.prediction : null;
     outputs.forEach((li, d) => {
       const a = acts ? Math.min(1, Math.max(0, acts[d])) : 0;
       li.style.setProperty('--a', a.toFixed(3)); // CSSOM: allowed by the page's CSP
@@ -150,10 +130,10 @@ export class Compare {
    * move of the pen). `again`: say it again as it is (a new language).
    */
   #verdict(again = false) {
-    if (this.pad.drawing && !again) return;
+    if (this.drawing.penDown && !again) return;
     const { main, other } = this.replies;
     let text = '';
-    if (this.pad.isEmpty) text = t('compare.empty');
+    if (this.drawing.isEmpty) text = t('compare.empty');
     else if (main && other && !main.empty && !other.empty) {
       const option = this.el.picker.selectedOptions[0];
       text = main.prediction === other.prediction ? t('compare.same', { digit: main.prediction })

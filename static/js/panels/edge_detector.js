@@ -4,8 +4,8 @@
 // and its weighted sum z = w·a + b is computed here, in the browser, from the
 // 28x28 input the network saw for the current drawing. σ(z) is shown on the
 // sigmoid curve. Mouse, finger and keyboard all paint.
-// Its input is the drawing where it was drawn (the pad shrunk to 28x28, main.js), not the
-// network's re-centred input: a stroke drawn on the painted bar is seen on the bar.
+// Its input is the drawing where it was drawn (the pad shrunk to 28x28: drawing.js's asDrawn), not
+// the network's re-centred input: a stroke drawn on the painted bar is seen on the bar.
 
 import { drawSignedGrid } from './weight_image.js';
 import { drawSigmoid, sigmoid } from './sigmoid_plot.js';
@@ -14,6 +14,7 @@ import { num, signed } from '../ui/format.js';
 import { t } from '../ui/i18n.js';
 import { SidePanel } from './side_panel.js';
 import { SIDE } from '../core/digit.js';
+import { FONT } from '../ui/theme.js';
 
 // The video's edge detector: a bar of positive weights with a ring of negative ones.
 // Rows 7-9, columns 8-19: a quarter of the way down the pad, across its middle (it is
@@ -39,18 +40,17 @@ export function dot(w, a) {
   return s;
 }
 
-export class EdgeDetector {
+export class EdgeDetector extends SidePanel {
   /**
    * @param {HTMLElement} root  the panel
-   * @param {object} options  font (for the sigmoid plot), onOpen, onClose
+   * @param {object} options  drawing (drawing.js: its input), font (for the sigmoid plot)
    */
-  constructor(root, { font, onOpen = () => {}, onClose = () => {} }) {
-    this.root = root;
+  constructor(root, { drawing, font = FONT }) {
+    super(root);
+    this.drawing = drawing;
     this.font = font;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
-      title: $('h2'),
-      close: $('[data-testid="edge-close"]'),
       grid: $('[data-testid="edge-weights"]'),
       cursor: $('[data-testid="edge-cursor"]'),
       brushes: [...root.querySelectorAll('[data-brush]')],
@@ -75,32 +75,29 @@ export class EdgeDetector {
     this.el.bias.min = String(-BIAS_RANGE);
     this.el.bias.max = String(BIAS_RANGE);
     this.el.bias.value = String(this.bias);
-    // Open, close, Escape and the focus: the same as the neuron inspector's panel.
-    this.panel = new SidePanel(root, { title: this.el.title, close: this.el.close, onOpen, onClose });
     this.#listen();
     new ResizeObserver(() => this.#render()).observe(root);
   }
 
-  get isOpen() { return this.panel.isOpen; }
-
-  /** Open the panel; the focus goes to its title (Escape gives it back to `opener`). */
-  open(opener) {
-    this.panel.open(opener, { focus: true });
+  /** Open the panel on the drawing as it is now; the focus goes to its title (Escape gives it back to `opener`). */
+  open(opener, options) {
+    this.input = Float32Array.from(this.drawing.asDrawn());
+    super.open(opener, options);
     this.#render();
   }
 
-  close({ restoreFocus = true } = {}) {
-    this.panel.close({ restoreFocus });
+  /** A new reply: the drawing changed, so does the neuron's input (while it is open). */
+  update() {
+    if (this.isOpen) this.setInput(this.drawing.asDrawn());
   }
+
+  relabel() { this.#render(); }
+
+  repaint() { this.#render(); }
 
   /** The neuron's 28x28 input: the drawing where it was drawn (784 values, 0..1). */
   setInput(values) {
     this.input = Float32Array.from(values);
-    this.#render();
-  }
-
-  /** The language or the palette changed. */
-  refresh() {
     this.#render();
   }
 

@@ -80,19 +80,17 @@ function paintMap(canvas, values, input, { ring = -1 } = {}) {
   return m;
 }
 
-export class ExplainPanel {
+export class ExplainPanel extends SidePanel {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
-   * @param {object} options  drawing(): {pixels, preprocess, empty} for the pad now (the live
-   *                          prediction's own); onOpen, onClose
+   * @param {object} options  drawing (drawing.js): asked as the live prediction asks it (the same
+   *                          pixels and pre-processing switch), once the pen is up
    */
-  constructor(root, { drawing, onOpen = () => {}, onClose = () => {} }) {
-    this.root = root;
+  constructor(root, { drawing }) {
+    super(root);
     this.drawing = drawing;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
-      title: $('h2'),
-      close: $('[data-testid="explain-close"]'),
       status: $('[data-testid="explain-status"]'),
       maps: [$('[data-testid="explain-map-0"]'), $('[data-testid="explain-map-1"]')],
       captions: [$('[data-testid="explain-caption-0"]'), $('[data-testid="explain-caption-1"]')],
@@ -106,25 +104,21 @@ export class ExplainPanel {
     this.stale = true;  // the drawing or the question changed since the reply shown
     this.state = 'empty';
     this.error = '';    // why the last request failed
-    this.panel = new SidePanel(root, {
-      title: this.el.title, close: this.el.close,
-      onOpen, onClose: () => { this.#cancel(); onClose(); },
-    });
     new ResizeObserver(() => this.#render()).observe(root);
     onAskedChange(() => this.changed()); // a neuron silenced, another snapshot: another question
+    // While the pen is down the maps shown are an older drawing's; it is asked again once the pen lifts.
+    drawing.onChange((kind) => { if (kind === 'ink' || kind === 'fresh') this.drawingNow(); else this.changed(); });
+    drawing.onStrokeEnd(() => this.changed());
+    drawing.onInputChange(() => this.changed());
   }
 
-  get isOpen() { return this.panel.isOpen; }
-
   /** Open the panel, the focus on its title (Escape gives it back to `opener`), and ask at once. */
-  open(opener) {
-    this.panel.open(opener, { focus: true });
+  open(opener, options) {
+    super.open(opener, options);
     if (this.stale || !this.reply) this.#ask(); else this.#render();
   }
 
-  close({ restoreFocus = true } = {}) {
-    this.panel.close({ restoreFocus });
-  }
+  onClose() { this.#cancel(); }
 
   /** The pen is down: the maps shown are of an older drawing until it lifts. */
   drawingNow() {
@@ -142,10 +136,11 @@ export class ExplainPanel {
     this.timer = setTimeout(() => { this.timer = null; this.#ask(); }, WAIT_MS);
   }
 
-  /** The language or the palette changed: the same explanation, told again. */
-  refresh() {
-    this.#render();
-  }
+  /** The language: the same explanation, told again. */
+  relabel() { this.#render(); }
+
+  /** The palette: the same explanation, in its colours. */
+  repaint() { this.#render(); }
 
   /** No question waits, and the answer to one on its way will be dropped (it is of an older drawing). */
   #cancel() {
@@ -165,7 +160,7 @@ export class ExplainPanel {
   }
 
   async #ask() {
-    const { pixels, preprocess, empty } = this.drawing();
+    const pixels = this.drawing.grid(), preprocess = !this.drawing.raw, empty = this.drawing.isEmpty;
     const n = ++this.asking;
     this.stale = false;
     if (empty) {

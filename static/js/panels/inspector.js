@@ -9,8 +9,10 @@ import { num, signed } from '../ui/format.js';
 import { t } from '../ui/i18n.js';
 import { palette } from '../ui/palette.js';
 import { SidePanel } from './side_panel.js';
+import { keepAboveSheet } from './sheet.js';
 import { FONT } from '../ui/theme.js';
 import { isSilenced, onAskedChange, setSilenced } from '../core/asked.js';
+import { onWeights } from '../core/shown.js';
 
 /**
  * A layer's inputs laid out as a grid: square when they are (784 -> 28x28, 16 -> 4x4), else the
@@ -21,18 +23,22 @@ function gridShape(n) {
   return [1, n];
 }
 
-export class Inspector {
-  constructor(root, { sizes, onClose }) {
-    this.root = root;
+export class Inspector extends SidePanel {
+  /**
+   * @param {HTMLElement} root  the panel (starts hidden)
+   * @param {object} options  sizes (neurons per layer), view (the NetworkView: its neurons open the
+   *                          panel, which marks the one looked at)
+   */
+  constructor(root, { sizes, view }) {
+    super(root);
     this.sizes = sizes;
-    this.onClose = onClose;
+    this.view = view;
     this.net = null;
     this.reply = null;
     this.sel = null;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
       title: $('[data-testid="inspector-title"]'),
-      close: $('[data-testid="inspector-close"]'),
       weights: $('[data-testid="weight-image"]'),
       contrib: $('[data-testid="contribution-image"]'),
       from: $('[data-field="from"]'),
@@ -47,48 +53,52 @@ export class Inspector {
       silencedNote: $('[data-testid="silenced-note"]'),
       act: $('[data-field="a"]').parentElement,
     };
-    // The switch: this neuron held at 0 (or back); the answer is asked again (main.js).
+    // The switch: this neuron held at 0 (or back); the page asks again (core/shown.js).
     this.el.silence.addEventListener('click', () => {
       if (!this.sel || this.#isOutput(this.sel.layer)) return;
       setSilenced(this.sel.layer, this.sel.index, !isSilenced(this.sel.layer, this.sel.index));
     });
     onAskedChange((what) => { if (what === 'silenced') this.#render(); });
-    // Open, close, Escape and the focus: the same as the edge detector's panel.
-    this.panel = new SidePanel(root, {
-      title: this.el.title,
-      close: this.el.close,
-      onClose: () => {
-        this.sel = null;
-        this.onClose();
-      },
-    });
+    onWeights((net) => this.setNetwork(net));
+    // From the keyboard, the focus goes into the panel; closing it brings it back to the neuron.
+    view.onSelect((sel, button, { keyboard }) => this.inspect(sel, { opener: button, focus: keyboard }));
     // The panel's canvases follow its size (it is a column on a desktop, a sheet on a phone).
     new ResizeObserver(() => this.#render()).observe(root);
   }
-
-  get isOpen() { return this.panel.isOpen; }
 
   setNetwork(net) {
     this.net = net;
     this.#render();
   }
 
-  /** Show neuron `sel`; `focus`: move the keyboard focus into the panel (closing gives it back to `opener`). */
-  open(sel, opener, { focus = false } = {}) {
+  /**
+   * Look at neuron `sel` ({layer, index}: hidden layers from 1, neurons from 0): the panel opens on it
+   * and the network marks it. `focus`: move the keyboard focus into the panel (closing gives it back
+   * to `opener`); on a phone, the page scrolls so that `opener` (its button) stays in view above the sheet.
+   */
+  inspect(sel, { opener = null, focus = false } = {}) {
     this.sel = sel;
-    this.panel.open(opener, { focus });
+    this.open(opener, { focus });
+    this.view.select(sel);
+    if (opener) keepAboveSheet(opener, this.root);
+  }
+
+  /** Open on the neuron looked at last (or none yet); the focus stays where it is unless `focus`. */
+  open(opener, { focus = false } = {}) {
+    super.open(opener, { focus });
     this.#render();
   }
 
-  /** `restoreFocus`: if the focus was in the panel, give it back to the neuron that opened it. */
-  close({ restoreFocus = true } = {}) {
-    this.panel.close({ restoreFocus });
+  onClose() {
+    this.sel = null;
+    this.view.select(null);
   }
 
-  /** The language or the palette changed: the same neuron, told again. */
-  refresh() {
-    this.#render();
-  }
+  /** The language: the same neuron, told again. */
+  relabel() { this.#render(); }
+
+  /** The palette: the same neuron, in its colours. */
+  repaint() { this.#render(); }
 
   /** The newest reply: the inspector follows the drawing live. */
   update(reply) {

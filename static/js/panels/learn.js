@@ -1,8 +1,8 @@
 // Watch it learn (issue 16, part 4): a timeline over the snapshots of the network's training
 // (GET /api/snapshots: log-spaced steps, the random start first), with Play. While the panel is
 // open, the snapshot chosen is what the whole page asks and shows: asked.js carries it into
-// every prediction (main.js asks again on the change), and the network view and the inspector
-// are given its weights (showNetwork). The panel itself shows the test-accuracy curve with the
+// every prediction (core/shown.js asks again on the change), and the network view and the
+// inspector are given its weights (core/shown.js's showWeights). The panel itself shows the test-accuracy curve with the
 // snapshot marked, the first layer's weights as 28x28 images (noise at the start, strokes at
 // the end) and what the drawing reads as at that step. The last position is the trained network
 // itself (the shipped weights; the last snapshot is their half-precision copy), so closing the
@@ -11,7 +11,8 @@
 import { t, language } from '../ui/i18n.js';
 import { SidePanel } from './side_panel.js';
 import { fetchNetwork, fetchSnapshots } from '../core/api.js';
-import { network as askedNetwork, onAskedChange, setSnapshot, snapshot as askedSnapshot } from '../core/asked.js';
+import { network as askedNetwork, setSnapshot, snapshot as askedSnapshot } from '../core/asked.js';
+import { showWeights } from '../core/shown.js';
 import { drawSignedGrid } from './weight_image.js';
 import { SIDE } from '../core/digit.js'; // a first-layer neuron's 784 weights as a SIDE x SIDE image
 import { drawAccuracyCurve } from './accuracy_curve.js';
@@ -27,20 +28,18 @@ export function epochText(e) {
   return e < 1 ? e.toFixed(2) : e.toFixed(1);
 }
 
-export class Learn {
+export class Learn extends SidePanel {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
    * @param {object} options  chip (the button that opens it: the server renders it hidden for a
-   *   network without snapshots), showNetwork(net) (give the page's views these weights), onOpen, onClose
+   *   network without snapshots), drawing (drawing.js: an empty pad reads as nothing)
    */
-  constructor(root, { chip, showNetwork, onOpen = () => {}, onClose = () => {} }) {
-    this.root = root;
+  constructor(root, { chip, drawing }) {
+    super(root);
     this.chip = chip;
-    this.showNetwork = showNetwork;
+    this.drawing = drawing;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
-      title: $('h2'),
-      close: $('[data-testid="learn-close"]'),
       intro: $('[data-testid="learn-intro"]'),
       note: $('[data-testid="learn-note"]'),
       body: $('[data-field="body"]'),
@@ -54,7 +53,7 @@ export class Learn {
       weights: $('[data-testid="learn-weights"]'),
       weightsCaption: $('[data-field="weights-caption"]'),
     };
-    this.networkId = askedNetwork();
+    this.networkId = askedNetwork(); // the page's network: choosing another opens the page again (picker.js)
     this.snapshots = null;    // [{index, step, epoch, test_accuracy}] once listed
     this.listing = null;      // the promise of that list
     this.cache = new Map();   // 'trained' or snapshot index -> promise of its network
@@ -67,19 +66,9 @@ export class Learn {
     this.noteKey = null;
     this.curveGeometry = null;
     this.onSnapshot = false;  // the views show a snapshot's weights, not the trained ones
-    this.panel = new SidePanel(root, {
-      title: this.el.title,
-      close: this.el.close,
-      onOpen,
-      onClose: () => { this.#backToTrained(); onClose(); },
-    });
     this.#listen();
-    // Another network on the page (the picker): its own history, from its trained end.
-    onAskedChange((what) => { if (what === 'network' && askedNetwork() !== this.networkId) this.#networkChanged(); });
     new ResizeObserver(() => { if (this.isOpen) { this.#drawCurve(); this.#drawWeights(); } }).observe(root);
   }
-
-  get isOpen() { return this.panel.isOpen; }
 
   get last() { return this.snapshots ? this.snapshots.length - 1 : -1; }
 
@@ -87,8 +76,8 @@ export class Learn {
    * Open at the trained end (where the page already is). The list of snapshots and their weights are
    * fetched now (not with the page: most visits never open this), all at once, so Play runs smoothly.
    */
-  async open(opener) {
-    this.panel.open(opener, { focus: true });
+  async open(opener, options) {
+    super.open(opener, options);
     this.#note(this.snapshots ? null : 'learn.loading');
     try {
       await this.#list();
@@ -96,7 +85,7 @@ export class Learn {
       if (this.isOpen) this.#note('learn.error', { error: err.message });
       return;
     }
-    if (!this.isOpen || !this.snapshots) return; // (closed meanwhile, or another network's list came)
+    if (!this.isOpen) return; // closed meanwhile
     if (!this.snapshots.length) { this.#note('learn.none'); return; }
     this.#note(null);
     this.#build();
@@ -105,11 +94,11 @@ export class Learn {
     this.#prefetch();
   }
 
-  close({ restoreFocus = true } = {}) { this.panel.close({ restoreFocus }); }
+  onClose() { this.#backToTrained(); }
 
-  /** The drawing's newest answer (null when the pad is empty): said in the panel for the step shown. */
+  /** The drawing's newest answer (nothing for an empty pad): said in the panel for the step shown. */
   update(reply) {
-    this.reply = reply;
+    this.reply = reply.empty || this.drawing.isEmpty ? null : reply;
     if (this.isOpen) this.#renderAnswer();
   }
 
@@ -127,7 +116,7 @@ export class Learn {
   }
 
   /** The palette changed: the weight images in its colours. */
-  refresh() {
+  repaint() {
     if (this.isOpen) this.#drawWeights();
   }
 
@@ -154,8 +143,8 @@ export class Learn {
     if (this.noteKey === 'learn.error') this.#note(null);
     this.net = net;
     this.onSnapshot = !trained; // the views have a snapshot's weights (closing gives them the trained ones)
-    this.showNetwork(net);
-    setSnapshot(trained ? null : k); // the page asks again, with this snapshot (main.js)
+    showWeights(net);
+    setSnapshot(trained ? null : k); // the page asks again, with this snapshot (core/shown.js)
     this.#drawWeights();
     this.root.dataset.shown = String(k); // the page shows snapshot k now (its weights and its question)
   }
@@ -164,9 +153,7 @@ export class Learn {
 
   #list() {
     if (!this.listing) {
-      const id = this.networkId;
-      this.listing = fetchSnapshots(id).then((body) => {
-        if (id !== this.networkId) return;
+      this.listing = fetchSnapshots(this.networkId).then((body) => {
         this.snapshots = body.snapshots;
         this.chip.dataset.snapshots = String(this.snapshots.length);
         this.chip.hidden = !this.snapshots.length; // no history: nothing to open
@@ -192,19 +179,6 @@ export class Learn {
     for (let k = 0; k < this.last; k++) this.#network(k).catch(() => { /* said if it is chosen */ });
   }
 
-  #networkChanged() {
-    this.#stopPlay();
-    this.networkId = askedNetwork();
-    this.snapshots = null;
-    this.listing = null;
-    this.cache.clear();
-    this.token += 1;
-    this.onSnapshot = false; // the page gives its views the new network's weights
-    if (askedSnapshot() !== null) setSnapshot(null); // another network's index means nothing here
-    this.chip.hidden = true;
-    if (this.isOpen) this.open(this.panel.opener); else this.#list().catch(() => {});
-  }
-
   #backToTrained() {
     this.#stopPlay();
     this.token += 1; // a fetch still on its way shows nothing now
@@ -216,7 +190,7 @@ export class Learn {
     if (askedSnapshot() !== null) setSnapshot(null); // the page asks the trained network again
     if (!wasSnapshot) return; // the views still have the trained weights
     this.#network(null).then((net) => {
-      if (!this.isOpen) this.showNetwork(net); // (reopened meanwhile: the panel shows what it chose)
+      if (!this.isOpen) showWeights(net); // (reopened meanwhile: the panel shows what it chose)
     }, () => { /* the views keep the weights they have; the answers are the trained network's */ });
   }
 

@@ -4,14 +4,14 @@
 // from main.css's custom properties, their one home; the colour-blind palette (palette.js)
 // swaps green/red for blue/orange there, and readPageColours() updates POS and NEG in place,
 // so every view that draws with them follows. The canvas-only colours are stated here.
-// network_worker.js imports this module too: nothing here touches the page until it is called.
+// network/worker.js imports this module too: nothing here touches the page until it is called.
 
 // Read from main.css (readPageColours), [r, g, b]; empty in a worker, which is told them.
 export const POS = [];     // a positive weight: --pos (the palette's)
 export const NEG = [];     // a negative one: --neg
 export const HILITE = [];  // the neuron or pixel being inspected: --hilite
 export const BLUE = [];    // 3Blue1Brown's blue: the pen's glow, the sigmoid curve: --blue-rgb
-export const INK = [];     // the pen's ink on the pad: --ink
+export const INK_COLOUR = []; // the pen's ink on the pad: --ink
 export const GLOW = [140, 205, 255];  // the halo around a lit neuron
 export const DARK = [9, 12, 24];      // an unlit neuron / pixel
 export const LIT = [246, 250, 255];   // a fully lit neuron / pixel
@@ -27,10 +27,10 @@ export function parseColour(text) {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
 }
 
-/** POS, NEG, HILITE, BLUE and INK take main.css's values for the page as it is now (after a palette change). */
+/** POS, NEG, HILITE, BLUE and INK_COLOUR take main.css's values for the page as it is now (after a palette change). */
 export function readPageColours() {
   const css = getComputedStyle(document.body || document.documentElement);
-  for (const [colour, name] of [[POS, '--pos'], [NEG, '--neg'], [HILITE, '--hilite'], [BLUE, '--blue-rgb'], [INK, '--ink']]) {
+  for (const [colour, name] of [[POS, '--pos'], [NEG, '--neg'], [HILITE, '--hilite'], [BLUE, '--blue-rgb'], [INK_COLOUR, '--ink']]) {
     const rgb = parseColour(css.getPropertyValue(name));
     if (!rgb) throw new Error(`main.css: no colour ${name}`); // for developers, not shown
     colour.splice(0, 3, ...rgb);

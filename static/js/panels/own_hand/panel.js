@@ -10,28 +10,27 @@
 import { t } from '../../ui/i18n.js';
 import { network as shownNetwork } from '../../core/asked.js';
 import { SidePanel } from '../side_panel.js';
+import { currentReply } from '../../core/shown.js';
+import { FONT } from '../../ui/theme.js';
 import { OwnHandStore, drawingFrom, KEY, MAX_DRAWINGS } from './store.js';
 import { tally, percent } from './score.js';
 import { toCSV, drawSheet, download, fileName, SIDE } from './export.js';
 
 const TYPING = 'input, textarea, select, [contenteditable="true"]';
 
-export class OwnHand {
+export class OwnHand extends SidePanel {
   /**
    * @param {HTMLElement} root  the panel (starts hidden)
-   * @param {object} options  current(): the reply on screen for the drawing on the pad (or null),
-   *                          next(): clear the pad for the next drawing, font (for the PNG sheet's
-   *                          labels), onOpen, onClose
+   * @param {object} options  drawing (drawing.js: the drawing labelled, once the pen is up, and
+   *                          cleared for the next one), font (for the PNG sheet's labels)
    */
-  constructor(root, { current, next, font = 'sans-serif', onOpen = () => {}, onClose = () => {} }) {
-    this.root = root;
-    this.current = current;
-    this.next = next;
+  constructor(root, { drawing, font = FONT }) {
+    super(root);
+    this.drawing = drawing;
     this.font = font;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
-      title: $('h2'),
-      close: $('[data-testid="own-hand-close"]'),
+      title: this.title,
       digits: [...root.querySelectorAll('[data-testid^="own-hand-meant-"]')],
       hint: $('[data-testid="own-hand-hint"]'),
       next: $('[data-testid="own-hand-next"]'),
@@ -54,19 +53,23 @@ export class OwnHand {
     this.store = new OwnHandStore().load();
     this.labelled = null; // the reply already labelled: one label per drawing
     this.statusText = () => '';
-    this.panel = new SidePanel(root, { title: this.el.title, close: this.el.close, onOpen, onClose });
     this.#listen();
+    // The answer on screen is no longer this drawing's, or is now (the pen is up).
+    drawing.onChange(() => this.update());
+    drawing.onStrokeEnd(() => this.update());
     this.render();
   }
 
-  get isOpen() { return this.panel.isOpen; }
-
-  open(opener, { focus = true } = {}) {
-    this.panel.open(opener, { focus });
+  open(opener, options) {
+    super.open(opener, options);
     this.update();
   }
 
-  close({ restoreFocus = true } = {}) { this.panel.close({ restoreFocus }); }
+  /** The reply on screen for the drawing on the pad, once the pen is up (or null). */
+  current() {
+    const reply = currentReply();
+    return reply && !reply.empty && !this.drawing.isEmpty && !this.drawing.penDown ? reply : null;
+  }
 
   /** The drawing or its reply changed: the digit buttons follow (enabled for an unlabelled answer). */
   update() {
@@ -197,7 +200,7 @@ export class OwnHand {
       if (!/^[0-9]$/.test(e.key) || (e.target instanceof Element && e.target.closest(TYPING))) return;
       if (this.label(Number(e.key))) e.preventDefault();
     });
-    el.next.addEventListener('click', () => this.next());
+    el.next.addEventListener('click', () => this.drawing.pad.clear());
     el.csv.addEventListener('click', () => this.#exportCSV());
     el.png.addEventListener('click', () => this.#exportPNG());
     el.clear.addEventListener('click', () => {
