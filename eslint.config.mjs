@@ -8,10 +8,6 @@ export default [
   {
     files: ['static/js/**/*.js'],
     languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.browser } },
-    rules: {
-      // A warning until issue 15's part B deletes network_view.js's dead #nextFrameTime; then an error again.
-      'no-unused-private-class-members': 'warn',
-    },
   },
-  { files: ['static/js/network_worker.js'], languageOptions: { globals: { ...globals.worker } } },
+  { files: ['static/js/network/worker.js'], languageOptions: { globals: { ...globals.worker } } },
 ];

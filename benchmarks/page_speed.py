@@ -110,14 +110,14 @@ def fmt_stats(s, unit="ms"):
 
 
 def replacements(against):
-    """{file name: bytes} to serve instead of static/js/<name>: one .js file (it replaces
-    network_view.js), or every .js file in a folder (each replaces the file of its name)."""
+    """{path under static/js: bytes} to serve instead: one .js file (it replaces network/view.js),
+    or every .js file in a folder laid out as static/js (each replaces the file at its path)."""
     if not against:
         return {}
     path = Path(against)
     if path.is_dir():
-        return {f.name: f.read_bytes() for f in sorted(path.glob("*.js"))}
-    return {"network_view.js": path.read_bytes()}
+        return {f.relative_to(path).as_posix(): f.read_bytes() for f in sorted(path.rglob("*.js"))}
+    return {"network/view.js": path.read_bytes()}
 
 
 def open_page(browser, url, viewport=DESKTOP, route_view=None):
@@ -423,8 +423,8 @@ def main(argv=None):
                    help="also save screenshots (1366x768 and 390x844) to this folder (with --against: "
                         "in its subfolders against/ and this/)")
     p.add_argument("--against", type=Path, metavar="JS_OR_DIR",
-                   help="also measure a second page, with this file served as static/js/network_view.js (or "
-                        "each .js file of this folder served as the static/js file of its name); the two pages "
+                   help="also measure a second page, with this file served as static/js/network/view.js (or "
+                        "each .js file of this folder, laid out as static/js, served at its path); the two pages "
                         "draw in turn, digit by digit: a fair comparison with an old version on a busy machine. "
                         "Old files need perf.js's marks.")
     p.add_argument("--quick", action="store_true", help="tiny counts for a smoke test")

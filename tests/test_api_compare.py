@@ -274,6 +274,6 @@ def test_one_preview_cache_for_every_network_keeps_its_size(entries, seven):
 
 def test_the_browser_checks_a_stored_network_id_as_the_registry_states_it():
     """own_hand/store.js keeps the id of the network that read each drawing, checked by registry.ID_PATTERN."""
-    source = (ROOT / "static" / "js" / "own_hand" / "store.js").read_text(encoding="utf-8")
+    source = (ROOT / "static" / "js" / "panels" / "own_hand" / "store.js").read_text(encoding="utf-8")
     js = re.search(r"export const NETWORK_ID = /(.+)/;", source).group(1)
     assert js == registry.ID_PATTERN.pattern

@@ -1,6 +1,6 @@
 """The words "Why this answer?" uses for a place on the pad: mlp/explain.py states them (REGION_ROWS,
 REGION_COLS: the /api/explain reply's `region`), and the page must agree: every pair has its phrase in
-both catalogs (explain.place.ROW.COL), and static/js/experiments/explain.js, which names the places
+both catalogs (explain.place.ROW.COL), and static/js/panels/explain.js, which names the places
 of its maps' strongest pixels for screen readers, uses the same words in the same order (the e2e test
 checks its row and column thresholds against mlp.explain.region)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from mlp.explain import REGION_COLS, REGION_ROWS, region
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPLAIN_JS = ROOT / "static" / "js" / "experiments" / "explain.js"
+EXPLAIN_JS = ROOT / "static" / "js" / "panels" / "explain.js"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-TW"])

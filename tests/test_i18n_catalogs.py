@@ -75,6 +75,8 @@ def keys_asked_for():
     keys |= set(re.findall(r"""\bt\(\s*'([\w.-]*\w)'""", html))  # not t('language.' ~ code): below
     keys |= set(re.findall(r'data-i18n(?:-aria-label|-title)?="([\w.-]+)"', html))
     keys |= {f"language.{lang}" for lang in LANGS}  # t('language.' ~ code)
+    for call in re.findall(r"\{%-?\s*call\b(.*?)%\}", html, re.S):  # keys handed to a macro: side_panel('x', 'x.title', ...)
+        keys |= set(re.findall(r"'(\w+(?:\.\w+)+)'", call))
     for script in SCRIPTS:
         text = script.read_text(encoding="utf-8")
         keys |= set(re.findall(r"""\bt\(\s*'([\w.-]+)'""", text))

@@ -1,7 +1,7 @@
 """Share links: the codec in web/sharelink.py (round trips, refusals) and the
 routes that read links (/api/share, /preview.png, the page's link previews).
 
-The browser's copy of the codec (static/js/sharelink.js) is compared with this
+The browser's copy of the codec (static/js/core/sharelink.js) is compared with this
 one byte for byte in tests/e2e/test_e2e_share.py.
 """
 from __future__ import annotations

@@ -355,7 +355,7 @@ def test_the_page_with_one_network_has_no_compare(browser, start_app):
 
 
 STORED_JS = """async () => {
-  const m = await import('/static/js/own_hand/store.js');
+  const m = await import('/static/js/panels/own_hand/store.js');
   const entry = (extra) => ({ t: 1764600000000, m: 4, r: 4, o: Array(10).fill(0.1), g: btoa('\\0'.repeat(784)), ...extra });
   const read = (entries) => m.parseStored(JSON.stringify({ v: m.VERSION, drawings: entries }));
   const old = read([entry({})]), named = read([entry({ n: 'tiny-30' })]), bad = read([entry({ n: 'a,b' }), entry({ n: 7 })]);

@@ -1,7 +1,8 @@
 """The browser takes the digit's facts from the server (mlp/digit.py, rendered in <meta name="digit-facts">):
-static/js/digit.js reads them, the other modules import them from it, and no module writes its own copy.
+static/js/core/digit.js reads them, the other modules import them from it, and no module writes its own copy.
 
-And the page rounds a value to a grey level as NumPy does (halves to the even neighbour): one JS function.
+And the page rounds a value to a grey level as NumPy does (halves to the even neighbour): one JS function,
+digit.js's (toLevels as bytes, quantize as k/255); the share codec and the grids keep none of their own.
 """
 import json
 import re
@@ -15,22 +16,22 @@ from mlp.preprocess import to_bytes
 JS = Path(__file__).resolve().parents[2] / "static" / "js"
 
 READ_JS = """async () => {
-  const facts = await import('/static/js/digit.js');
-  const grid = await import('/static/js/grid.js');
-  const link = await import('/static/js/sharelink.js');
+  const facts = await import('/static/js/core/digit.js');
+  const grid = await import('/static/js/core/grid.js');
+  const link = await import('/static/js/core/sharelink.js');
   return {
     meta: JSON.parse(document.querySelector('meta[name="digit-facts"]').content),
     digit: { ...facts.FACTS },
     grid: { SIDE: grid.SIDE, BOX: grid.BOX, CENTRE: grid.CENTRE, SUPERSAMPLE: grid.SUPERSAMPLE, PEN: grid.PEN },
     link: { N_PIXELS: link.N_PIXELS },
-    sameQuantize: link.quantize === facts.toLevels,
+    oneRounding: typeof facts.quantize === 'function' && !('quantize' in link) && !('quantize' in grid),
   };
 }"""
 
 ROUND_JS = """async (values) => {
-  const grid = await import('/static/js/grid.js');
-  const facts = await import('/static/js/digit.js');
-  return { levels: Array.from(facts.toLevels(values)), grid: grid.quantize(values) };
+  const grid = await import('/static/js/core/grid.js');
+  const facts = await import('/static/js/core/digit.js');
+  return { levels: Array.from(facts.toLevels(values)), grid: facts.quantize(values), strokes: grid.strokesToGrid([]) };
 }"""
 
 # A digit's fact written as a JS literal of its value: `const SIDE = 28`, `PEN = 2.4`, `minExtent = 1e-6`...
@@ -47,7 +48,7 @@ def test_the_page_modules_hold_the_servers_facts(page):
     for module in ("grid", "link"):
         for name, value in got[module].items():
             assert value == expected[name], f"{module}: {name} = {value}, the server says {expected[name]}"
-    assert got["sameQuantize"], "sharelink.js's quantize is digit.js's"
+    assert got["oneRounding"], "the rounding is digit.js's alone (sharelink.js and grid.js keep no quantize)"
 
 
 def test_no_module_keeps_its_own_copy_of_a_fact():
@@ -67,4 +68,5 @@ def test_the_page_rounds_grey_levels_as_numpy(page):
     got = page.evaluate(ROUND_JS, values)
     expected = to_bytes(np.asarray(values)).tolist()
     assert got["levels"] == expected
-    assert got["grid"] == [k / 255 for k in expected], "grid.js's quantize is the same rounding, as k/255"
+    assert got["grid"] == [k / 255 for k in expected], "digit.js's quantize is the same rounding, as k/255"
+    assert got["strokes"] == [0] * 784, "grid.js's grids come through it (k/255 numbers)"

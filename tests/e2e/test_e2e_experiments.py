@@ -19,7 +19,7 @@ from tools.drawing import answer, draw, draw_digit, input_grid, pad_ink, settle
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 SIDE = 28
-# static/js/experiments/edge_detector.js's preset: +1 on rows 7-9 x columns 8-19, -1 on the ring around it.
+# static/js/panels/edge_detector.js's preset: +1 on rows 7-9 x columns 8-19, -1 on the ring around it.
 BAR_ROWS, BAR_COLS, PRESET_BIAS = range(7, 10), range(8, 20), -6.0
 # Where on the pad a 7 puts its top stroke on the preset's bar (rows 7-9, columns 8-19 of 28).
 ON_THE_BAR = (0.25, 0.26, 0.75, 0.9)

@@ -27,9 +27,9 @@ from tools.browser import PHONE
 from tools.drawing import DIGITS, answer, draw, input_grid, settle
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"  # as conftest.py
-KEY = "nn-own-hand"  # static/js/own_hand/store.js
+KEY = "nn-own-hand"  # static/js/panels/own_hand/store.js
 MAX = 500
-# The PNG sheet's layout, as static/js/own_hand/export.js states it: checked against the PNG below.
+# The PNG sheet's layout, as static/js/panels/own_hand/export.js states it: checked against the PNG below.
 SCALE, GAP, LABEL, HEAD, COLUMNS = 2, 6, 16, 20, 10
 CELL_W, CELL_H = 28 * SCALE + GAP, 28 * SCALE + LABEL + GAP
 

@@ -61,7 +61,7 @@ def test_small_one_in_a_corner_still_reads_as_1(page):
 def test_grid_is_mnist_shaped_from_vectors(page):
     """The drawing -> 28x28 step on its own: box fitted to 20 px, centre of mass at (14, 14), k/255 values."""
     out = page.evaluate("""async () => {
-      const { strokesToGrid } = await import('/static/js/grid.js');
+      const { strokesToGrid } = await import('/static/js/core/grid.js');
       const line = strokesToGrid([[{ x: 0.3, y: 0.1 }, { x: 0.3, y: 0.12 }]]);  // a tiny stroke, far off-centre
       const dot = strokesToGrid([[{ x: 0.5, y: 0.5 }]], { minExtent: 0.004 });
       const blank = strokesToGrid([]);
@@ -118,7 +118,7 @@ def test_prediction_updates_live_while_drawing(page):
 def test_a_reply_older_than_a_clear_is_never_shown(page):
     """The live scheduler, driven directly: a reply that arrives after Clear is dropped."""
     shown = page.evaluate("""async () => {
-      const { LivePredictor } = await import('/static/js/live.js');
+      const { LivePredictor } = await import('/static/js/core/live.js');
       const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
       const pending = [];
       const shown = [];

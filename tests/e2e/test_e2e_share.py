@@ -2,7 +2,7 @@
 Share button copies it, a link opens the very same drawing in another browser,
 and a bad link opens an empty page with a kind word, running nothing.
 
-Also checks that the browser's codec (static/js/sharelink.js) and the server's
+Also checks that the browser's codec (static/js/core/sharelink.js) and the server's
 (web/sharelink.py) agree byte for byte, refusals and their messages included.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ SIZES = {"1366x768": {}, "390x844": PHONE}
 
 
 CODEC_JS = """async ({ grids, codes, junk, crcInputs }) => {
-  const m = await import('/static/js/sharelink.js');
+  const m = await import('/static/js/core/sharelink.js');
   const attempt = (code) => {
     try { return { levels: Array.from(m.decodeLevels(code)) }; }
     catch (e) { return e instanceof m.LinkError ? { error: e.message, reason: e.reason } : { other: String(e) }; }

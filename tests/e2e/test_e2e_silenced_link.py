@@ -18,7 +18,7 @@ from web import sharelink
 
 SILENCED = [(1, 3), (2, 5)]
 ENCODE_JS = """async (lists) => {
-  const m = await import('/static/js/sharelink.js');
+  const m = await import('/static/js/core/sharelink.js');
   return lists.map((pairs) => m.encodeSilenced(pairs));
 }"""
 

@@ -28,7 +28,7 @@ def test_page_and_python_make_the_same_grid_from_the_same_strokes(page, held_out
     sample = held_out[::max(1, len(held_out) // N_COMPARED)][:N_COMPARED]
     payload = [[[{"x": float(x), "y": float(y)} for x, y in s] for s in d.strokes] for d in sample]
     from_page = np.array(page.evaluate(
-        "async (all) => { const g = await import('/static/js/grid.js'); return all.map((s) => g.strokesToGrid(s)); }",
+        "async (all) => { const g = await import('/static/js/core/grid.js'); return all.map((s) => g.strokesToGrid(s)); }",
         payload))
     from_python = np.array([strokes.render(d.strokes) for d in sample])
     levels = np.abs(np.round(from_page * 255) - np.round(from_python * 255))
