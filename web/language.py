@@ -2,7 +2,7 @@
 
 The page speaks English and Traditional Chinese (Taiwan). Every visible string
 is in one catalog per language, static/i18n/<lang>.json, read here for the
-server-rendered page and fetched by static/js/i18n.js for what changes live.
+server-rendered page and fetched by static/js/ui/i18n.js for what changes live.
 The JSON API (errors included) stays English: it is an API, not a page.
 """
 from __future__ import annotations

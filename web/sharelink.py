@@ -7,7 +7,7 @@ Format version 1, ``"1" + base64url(payload)`` with no padding, where payload is
   edited links).
 A typical digit (~150 inked pixels) takes about 300 characters. The first
 character is the version, so links made today still open when a later
-format is added. static/js/sharelink.js is the same codec for the browser.
+format is added. static/js/core/sharelink.js is the same codec for the browser.
 
 A link may also name hidden neurons to silence (``&off=``, the API's ``silenced``): see
 encode_silenced.
@@ -49,7 +49,7 @@ quantize = to_bytes  # values in [0, 1] -> the bytes 0..255 a link carries
 # The silenced hidden neurons a link carries, as ?off=: "LAYER.INDEX" pairs joined by "_",
 # sorted and each once (hidden layers from 1, neurons from 0, as the API's "silenced"), e.g.
 # "1.3_2.0" (characters a URL never escapes: a comma would be %2C in the address bar).
-# static/js/sharelink.js's encodeSilenced writes the same text (the e2e tests check).
+# static/js/core/sharelink.js's encodeSilenced writes the same text (the e2e tests check).
 SILENCED_PARAM = "off"
 MAX_SILENCED_LENGTH = 2048  # every hidden neuron of the biggest network here (192) is ~1,100 characters
 _SILENCED = re.compile(r"[0-9]{1,3}\.[0-9]{1,4}(?:_[0-9]{1,3}\.[0-9]{1,4})*")
