@@ -34,9 +34,9 @@ def create() -> tuple[Path, int]:
     try:
         run = Path(tempfile.mkdtemp(prefix=PREFIX, dir=where))
     except OSError as exc:
-        setting = "TMPDIR" if os.environ.get("TMPDIR") else "the temporary folder"
-        raise RunFolderError(f"cannot make a run folder in {where} ({exc.strerror or exc}): "
-                             f"set TMPDIR to a folder this user can write to (now {setting}: {where})") from None
+        named = "TMPDIR's " if os.environ.get("TMPDIR") else ""
+        raise RunFolderError(f"cannot make a run folder in {named}{where} ({exc.strerror or exc}): "
+                             f"set TMPDIR to a folder this user can write to") from None
     lock = os.open(run / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     # A cleaner may hold it for a moment, sees the empty file and leaves it: then it is ours.
     fcntl.flock(lock, fcntl.LOCK_EX)
