@@ -43,7 +43,9 @@ class Settings:
 
     @property
     def public_host(self) -> str:
-        return urlsplit(self.public_url).hostname or HOST
+        """The public URL's host, as nginx's $host has it: lower case, no port, an IPv6 address in brackets."""
+        host = urlsplit(self.public_url).hostname or HOST
+        return f"[{host}]" if ":" in host else host
 
     @property
     def costly_total(self) -> int:
@@ -104,6 +106,9 @@ def read(port: int, environ=None) -> Settings:
     if trusted and not stated:
         raise SettingError("MLP_TRUSTED_HOSTS is set but MLP_PUBLIC_URL is not: state the site's public address "
                            "too (e.g. MLP_PUBLIC_URL=https://digits.example.org), the base of its links")
+    if stated and "[" in urlsplit(stated).netloc:
+        raise SettingError(f"MLP_PUBLIC_URL '{stated}': name the site by a host name, not an IPv6 address "
+                           "(the app cannot check an IPv6 Host)")
     s.public_url_stated = bool(stated)
     s.public_url = stated or f"http://{HOST}:{port}"
     hosts = [s.public_host] + [without_port(h.lower()) for h in trusted] + list(LOCAL_NAMES)

@@ -65,7 +65,7 @@ def test_trusted_hosts_refuse_any_other_host():
 @pytest.mark.parametrize("setting, value", [
     ("PUBLIC_URL", "digits.example.org"), ("PUBLIC_URL", "ftp://digits.example.org"),
     ("PUBLIC_URL", "https://digits.example.org/?x=1"), ("PUBLIC_URL", "https://user@digits.example.org"),
-    ("TRUSTED_HOSTS", "a b"), ("TRUSTED_HOSTS", ","),
+    ("TRUSTED_HOSTS", "a b"), ("TRUSTED_HOSTS", ","), ("TRUSTED_HOSTS", "example.org, [::1]"),
 ])
 def test_bad_settings_stop_the_app(setting, value):
     with pytest.raises(StartupError, match=f"MLP_{setting} '"):

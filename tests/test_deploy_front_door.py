@@ -104,7 +104,9 @@ def test_contradictory_scheme_headers_reach_nobody(public):
     ({"MLP_TRUSTED_PROXIES": "10.0.0.0/8, proxy.example"},
      "error: MLP_TRUSTED_PROXIES '10.0.0.0/8, proxy.example': must be addresses or networks"),
     ({"MLP_COSTLY_CONN_LIMIT": "0"}, "error: MLP_COSTLY_CONN_LIMIT='0': must be a whole number, at least 1"),
-], ids=["trusted hosts without a public url", "bad public url", "bad proxy", "bad costly limit"])
+    ({"MLP_PUBLIC_URL": "https://[2001:db8::1]:8443"}, "error: MLP_PUBLIC_URL 'https://[2001:db8::1]:8443': name "
+                                                       "the site by a host name, not an IPv6 address"),
+], ids=["trusted hosts without a public url", "bad public url", "bad proxy", "bad costly limit", "an IPv6 address"])
 def test_bad_settings_stop_serve_with_one_line(env, says):
     need_nginx()
     result = subprocess.run([sys.executable, str(SERVE), str(free_port())], cwd=ROOT, capture_output=True,

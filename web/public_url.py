@@ -47,7 +47,8 @@ def parse_trusted_hosts(value: str | None) -> list[str] | None:
     if not value:
         return None
     hosts = [h.strip() for h in value.split(",") if h.strip()]
-    bad = [h for h in hosts if not valid_host(h.lstrip("."))]
+    # An IPv6 address ([::1]) is a valid Host, but Werkzeug's check cuts it at its first colon: never matched.
+    bad = [h for h in hosts if not valid_host(h.lstrip(".")) or h.startswith("[")]
     if bad or not hosts:
         raise StartupError(f"MLP_TRUSTED_HOSTS '{value}': must be host names separated by commas "
                            f"(bad: {', '.join(bad) or 'none given'})")
