@@ -8,6 +8,7 @@ headers, from web/security.py, on every reply that lacks them) and stored.conf
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from .settings import HOST, Settings
@@ -60,6 +61,8 @@ def header_files(run: Path, security_headers: dict):
     lines, included wherever a location adds headers of its own, since those replace the inherited ones)."""
     maps, adds = [], []
     for name, value in security_headers.items():
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", name):
+            raise ConfigError(f"the header name {name!r} cannot be written into the nginx config")
         var = variable_name(name)
         # Empty when the app sent the header: it is kept as the app wrote it, never doubled.
         maps.append(f'map $upstream_http_{var} $fill_{var} {{\n    "" {quoted(value)};\n    default "";\n}}')
