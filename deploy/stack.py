@@ -88,7 +88,11 @@ class Stack:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self):
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.cleanup()  # its output is in the exception's message
+            raise
 
     def __exit__(self, *exc):
         self.stop()
