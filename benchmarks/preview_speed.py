@@ -6,9 +6,10 @@
    distinct drawings (MNIST test digits), for the picture alone and for the
    whole route's work (decode nothing, run the network, draw, encode), and per
    answer from the cache of recent renders.
-2. On the production stack (deploy/serve, preview rate limit raised so every
-   request is drawn): /healthz p50/p99 alone, then while --clients clients ask
-   for distinct previews for --seconds. Loopback only, bounded.
+2. On the production stack (deploy/serve, preview rate limit raised): /healthz
+   p50/p99 alone, then while --clients clients ask for distinct previews for
+   --seconds. At most 4 previews are drawn at once (deploy/serve's cap on costly
+   requests in progress): the others are refused with 429, counted. Loopback only, bounded.
 """
 from __future__ import annotations
 
@@ -69,15 +70,17 @@ def main():
     codes = [share_code(p) for p in drawings(int(min(20_000, 400 * args.clients * args.seconds)), seed=2)]
     with Stack(env={"MLP_RATE_LIMIT": "100000", "MLP_PREVIEW_RATE_LIMIT": "100000"}) as stack:
         quiet, quiet_failed = healthz_times(stack.port, min(args.seconds, 5))
-        stop, counts = threading.Event(), []
+        stop, counts, refusals = threading.Event(), [], []
 
         def ask(k):
-            client, n, i = Client(stack.port, timeout=10), 0, k
+            client, n, refused, i = Client(stack.port, timeout=10), 0, 0, k
             while not stop.is_set():
                 status, _, _ = client.call("GET", f"/preview.png?d={codes[i % len(codes)]}")
                 n += status == 200
+                refused += status == 429
                 i += args.clients
             counts.append(n)
+            refusals.append(refused)
 
         threads = [threading.Thread(target=ask, args=(k,)) for k in range(args.clients)]
         for t in threads:
@@ -88,7 +91,8 @@ def main():
             t.join()
     print(line("/healthz alone", quiet, quiet_failed))
     print(line(f"/healthz while {args.clients} clients ask for distinct previews", busy, busy_failed,
-               f"; previews served: {sum(counts)} ({sum(counts) / args.seconds:.0f}/s)"))
+               f"; previews served: {sum(counts)} ({sum(counts) / args.seconds:.0f}/s), refused (429: more than "
+               f"deploy/serve lets be in progress at once): {sum(refusals)}"))
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
 
 --clients keep-alive clients send predictions and /healthz for --seconds. A third
 of the way in, SIGHUP goes to deploy/serve (gunicorn starts new workers and
-retires the old ones gracefully); two thirds in, one
-gunicorn worker is killed with SIGKILL. Prints the failed requests (any status
+retires the old ones gracefully); two thirds in (and never before the reload is
+over), one gunicorn worker is killed with SIGKILL. The load goes on until the
+killed worker has been replaced, even past --seconds on a busy machine. Prints the failed requests (any status
 but 200, or a connection error) in each phase, the longest time with no
 successful answer, and how soon a new worker replaced the killed one.
 nginx retries a request whose worker died before answering, on the other
@@ -25,6 +26,22 @@ from stack_client import JSON, ROOT, Client, drawings, predict_body
 
 sys.path.insert(0, str(ROOT))
 from deploy.stack import Stack  # noqa: E402
+
+
+SETTLE_S = 60  # how long a reload or a worker's replacement may take before it counts as not seen
+
+
+def wait_for(condition, since: float) -> float | None:
+    """Seconds from ``since`` until condition() holds (polled every 10 ms), or None after SETTLE_S."""
+    while time.monotonic() < since + SETTLE_S:
+        if condition():
+            return time.monotonic() - since
+        time.sleep(0.01)
+    return None
+
+
+def shown(seconds: float | None) -> str:
+    return f"{seconds:.2f} s" if seconds is not None else f"not seen within {SETTLE_S} s"
 
 
 def main():
@@ -56,20 +73,23 @@ def main():
         for t in threads:
             t.start()
         time.sleep(args.seconds / 3)
+        expected = int(stack.env.get("MLP_WORKERS", "2"))
+        wait_for(lambda: len(stack.gunicorn_workers()) == expected, time.monotonic())  # "serving" came with one
+        old_workers = set(stack.gunicorn_workers())
         hup_at = time.monotonic()
         stack.process.send_signal(signal.SIGHUP)
-        time.sleep(args.seconds / 3)
-        workers = stack.gunicorn_workers()
-        victim = workers[0]
+        # The kill comes once the reload is over (every worker a new one, as many as before): killed
+        # earlier, the victim could be an old worker on its way out, never replaced.
+        reloaded_after = wait_for(lambda: not (now := set(stack.gunicorn_workers())) & old_workers
+                                  and len(now) == expected, hup_at)
+        time.sleep(max(0.0, hup_at + args.seconds / 3 - time.monotonic()))
+        workers = set(stack.gunicorn_workers())
+        victim = min(workers)
         kill_at = time.monotonic()
         os.kill(victim, signal.SIGKILL)
-        replaced_after = None
-        while time.monotonic() < start + args.seconds:
-            if replaced_after is None:
-                now_workers = stack.gunicorn_workers()
-                if len([w for w in now_workers if w != victim]) >= len(workers):
-                    replaced_after = time.monotonic() - kill_at
-            time.sleep(0.01)
+        replaced_after = wait_for(lambda: victim not in (now := set(stack.gunicorn_workers()))
+                                  and len(now) == expected, kill_at)
+        time.sleep(max(0.0, start + args.seconds - time.monotonic()))
         stop.set()
         for t in threads:
             t.join()
@@ -90,7 +110,8 @@ def main():
         print(f"{name}: {n} requests, {len(bad)} failed{kinds}")
     print(f"first answer after the kill: {1000 * (after_kill[0] - kill_at):.0f} ms" if after_kill
           else "first answer after the kill: none")
-    print(f"killed worker replaced after: {f'{replaced_after:.2f} s' if replaced_after is not None else 'not seen'}")
+    print(f"reload over (every worker new) after: {shown(reloaded_after)}")
+    print(f"killed worker replaced after: {shown(replaced_after)}")
     print(f"longest time without a successful answer: {1000 * gap:.0f} ms")
     print(f"reloads seen in the log: {log_tail.count('Handling signal: hup')}")
     for entry in [x for x in log_tail.splitlines() if "[error]" in x or "[warn]" in x][:5]:

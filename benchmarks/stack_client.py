@@ -29,15 +29,17 @@ JSON = {"Content-Type": "application/json"}
 class Client:
     """One keep-alive connection; reconnects after an error. ``call`` never raises."""
 
-    def __init__(self, port: int, timeout: float = 10):
-        self.port, self.timeout, self.conn = port, timeout, None
+    def __init__(self, port: int, timeout: float = 10, source: str | None = None):
+        """``source``: the client's own address (another 127.x.y.z: another client to nginx's limits)."""
+        self.port, self.timeout, self.conn, self.source = port, timeout, None, source
 
     def call(self, method, path, body=None, headers=None):
         """(status or None for a connection error, seconds, reply body)."""
         start = time.perf_counter()
         try:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout,
+                                                       source_address=(self.source, 0) if self.source else None)
             self.conn.request(method, path, body=body, headers=headers or {})
             reply = self.conn.getresponse()
             data = reply.read()

@@ -88,7 +88,11 @@ class Stack:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self):
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.cleanup()  # its output is in the exception's message
+            raise
 
     def __exit__(self, *exc):
         self.stop()
@@ -108,9 +112,18 @@ class Stack:
     def gunicorn_workers(self) -> list[int]:
         return children_of(self.gunicorn_pid) if self.gunicorn_pid else []
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        """(status, headers as a dict with lower-case names, body bytes)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+    def run_folder(self) -> Path | None:
+        found = re.search(r"; run folder (\S+)$", self.stderr(), re.M)
+        return Path(found.group(1)) if found else None
+
+    def nginx_workers(self) -> list[int]:
+        return children_of(self.nginx_pid) if self.nginx_pid else []
+
+    def request(self, method, path, body=None, headers=None, timeout=10, source=None):
+        """(status, headers as a dict with lower-case names, body bytes); ``source``: the client's
+        address (another 127.x.y.z is another client to nginx's per-address limits)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             reply = conn.getresponse()
@@ -121,9 +134,10 @@ class Stack:
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
-    def raw(self, data: bytes, timeout=10) -> bytes:
+    def raw(self, data: bytes, timeout=10, source=None) -> bytes:
         """Send bytes as they are; the whole reply (the server closes the connection)."""
-        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout,
+                                      source_address=(source, 0) if source else None) as s:
             s.sendall(data)
             parts = []
             while chunk := s.recv(65536):

@@ -3,7 +3,9 @@
 The file holds ``W1..WL`` (each (n_out, n_in)), ``b1..bL``, ``sizes``,
 ``activation`` and a JSON ``meta`` string (how it was trained, its test
 accuracy). Loading trusts nothing: every failure is a ``WeightsFileError``
-whose message names the file and what is wrong with it.
+whose message names the file and what is wrong with it. Each array's shape
+and type are read from its header and checked before the array itself is
+unpacked, so a small crafted file cannot make start-up unpack gigabytes.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "mnist_784_16_16
 ACTIVATION = "sigmoid"
 MAX_LAYERS = 16
 MAX_PARAMS = 50_000_000  # refuses absurd files before they eat memory
+MAX_MEMBERS = 64  # arrays in one archive: a network's 2 per layer and a few more
+MAX_META_CHARS = 65_536  # the 'meta' JSON string
 
 
 class WeightsFileError(ValueError):
@@ -43,46 +47,109 @@ def save(network: Network, path, meta=None):
     return path
 
 
-def _read_arrays(path, fail):
-    """Every array of an .npz file, or ``fail(reason)``: the archive is checked before it is trusted."""
-    if not path.is_file():
+class _Archive:
+    """The members of an .npz archive, each read only after its header (shape, dtype) has been checked,
+    so a small file cannot make us unpack gigabytes: ``header`` costs a few hundred bytes, ``read``
+    the array's own size, which the caller has bounded by then."""
+
+    def __init__(self, path, fail):
+        self.path, self.fail = path, fail
+        _check_is_a_file(path, fail)
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(4)
+        except OSError as exc:
+            fail(f"cannot be read ({exc.strerror or exc})")
+        if head[:2] != b"PK":  # else np.load would try to unpickle it and blame "pickled data"
+            fail("not an .npz archive (an .npz file is a zip archive; this one is not)" if head else "empty file")
+        try:
+            self.zip = zipfile.ZipFile(path)
+            members = self.zip.infolist()
+        except (zipfile.BadZipFile, EOFError) as exc:
+            fail(f"not a complete .npz archive (truncated or corrupt: {exc})")
+        except (OSError, zipfile.LargeZipFile) as exc:
+            fail(f"cannot be read ({exc})")
+        if len(members) > MAX_MEMBERS:
+            fail(f"holds {len(members)} arrays; a weights file has at most {MAX_MEMBERS}")
+        self.members = {m.filename.removesuffix(".npy"): m for m in members if m.filename.endswith(".npy")}
+        self._headers = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.zip.close()
+
+    def names(self):
+        return sorted(self.members)
+
+    def __contains__(self, name):
+        return name in self.members
+
+    def _member(self, name, what):
+        """Run what(stream) on a member, turning every kind of damage into one clear reason."""
+        try:
+            with self.zip.open(self.members[name]) as stream:
+                return what(stream)
+        except (zipfile.BadZipFile, EOFError) as exc:
+            self.fail(f"not a complete .npz archive (truncated or corrupt: {exc})")
+        except ValueError as exc:
+            self.fail(f"not an .npz archive of plain arrays ({exc})")
+        except (OSError, zipfile.LargeZipFile) as exc:
+            self.fail(f"cannot be read ({exc})")
+        except Exception as exc:  # zlib errors and friends from a damaged member
+            self.fail(f"corrupt data inside the archive ({type(exc).__name__}: {exc})")
+
+    def header(self, name):
+        """(shape, dtype) of a member, from its .npy header alone."""
+        if name not in self._headers:
+            def read_header(stream):
+                version = np.lib.format.read_magic(stream)
+                read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, _, dtype = read(stream)
+                return shape, dtype
+            shape, dtype = self._member(name, read_header)
+            if dtype.hasobject:
+                self.fail(f"not an .npz archive of plain arrays ('{name}' holds Python objects, which are not loaded)")
+            self._headers[name] = (shape, dtype)
+        return self._headers[name]
+
+    def read(self, name, max_elements):
+        """The array, once its header shows at most ``max_elements`` values (else the reason, unread)."""
+        shape, dtype = self.header(name)
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if count > max_elements:
+            self.fail(f"'{name}' has shape {shape}: far too large for a weights file")
+        return self._member(name, lambda stream: np.lib.format.read_array(stream, allow_pickle=False))
+
+
+def _check_is_a_file(path, fail):
+    """A missing path, a folder or a device is named as such (not "no such file" for all three)."""
+    if path.is_dir():
+        found = sorted(p.name for p in path.glob("*.npz") if not p.name.endswith(".snapshots.npz"))
+        hint = f"; it holds {', '.join(found[:5])}{' ...' if len(found) > 5 else ''}" if found else ""
+        fail(f"is a folder, not a weights file: give the path of an .npz file{hint}")
+    if not path.exists():
         fail("no such file")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-    except OSError as exc:
-        fail(f"cannot be read ({exc})")
-    if head[:2] != b"PK":  # else np.load would try to unpickle it and blame "pickled data"
-        fail("not an .npz archive (an .npz file is a zip archive; this one is not)" if head else "empty file")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            files = {name: npz[name] for name in npz.files}
-    except (zipfile.BadZipFile, EOFError) as exc:
-        fail(f"not a complete .npz archive (truncated or corrupt: {exc})")
-    except ValueError as exc:
-        fail(f"not an .npz archive of plain arrays ({exc})")
-    except (OSError, KeyError, zipfile.LargeZipFile) as exc:
-        fail(f"cannot be read ({exc})")
-    except Exception as exc:  # zlib errors and friends from a damaged member
-        fail(f"corrupt data inside the archive ({type(exc).__name__}: {exc})")
-    return files
+    if not path.is_file():
+        fail("not a regular file (a weights file is an .npz archive)")
 
 
-def _sizes_and_meta(files, fail):
+def _sizes_and_meta(archive, fail):
     for key in ("sizes", "activation", "meta"):
-        if key not in files:
-            fail(f"missing '{key}' (found: {', '.join(sorted(files)) or 'nothing'})")
-    sizes = files["sizes"]
-    if sizes.ndim != 1 or not np.issubdtype(sizes.dtype, np.integer) or not 2 <= sizes.size <= MAX_LAYERS + 1:
-        fail(f"'sizes' must be a short list of whole numbers, got {sizes.dtype} {sizes.shape}")
-    sizes = [int(n) for n in sizes]
+        if key not in archive:
+            fail(f"missing '{key}' (found: {', '.join(archive.names()) or 'nothing'})")
+    shape, dtype = archive.header("sizes")
+    if len(shape) != 1 or not np.issubdtype(dtype, np.integer) or not 2 <= shape[0] <= MAX_LAYERS + 1:
+        fail(f"'sizes' must be a short list of whole numbers, got {dtype} {shape}")
+    sizes = [int(n) for n in archive.read("sizes", MAX_LAYERS + 1)]
     if min(sizes) < 1 or sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > MAX_PARAMS:
         fail(f"implausible layer sizes {sizes}")
-    activation = str(files["activation"])
+    activation = str(_text(archive, "activation", 64, fail))
     if activation != ACTIVATION:
         fail(f"activation '{activation}' is not supported (only '{ACTIVATION}')")
     try:
-        meta = json.loads(str(files["meta"]))
+        meta = json.loads(_text(archive, "meta", MAX_META_CHARS, fail))
         if not isinstance(meta, dict):
             raise ValueError("not an object")
     except ValueError as exc:
@@ -90,21 +157,34 @@ def _sizes_and_meta(files, fail):
     return sizes, meta
 
 
-def _layers(files, sizes, fail, lead=()):
-    """Each layer's checked (W, b), with ``lead`` extra leading dimensions (snapshots)."""
-    weights, biases = [], []
+def _text(archive, name, max_chars, fail) -> str:
+    """A member holding one string, of at most ``max_chars`` characters."""
+    shape, dtype = archive.header(name)
+    if dtype.kind not in "US" or shape != () or dtype.itemsize > 4 * max_chars:
+        fail(f"'{name}' must be one string of at most {max_chars:,} characters, got {dtype} {shape}")
+    return str(archive.read(name, 1))
+
+
+def _layers(archive, sizes, fail, lead=()):
+    """Each layer's checked (W, b), with ``lead`` extra leading dimensions (snapshots).
+    Shapes and dtypes are checked from the headers before any array is read."""
+    expected = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        for name, shape in ((f"W{i}", (*lead, n_out, n_in)), (f"b{i}", (*lead, n_out))):
-            arr = files.get(name)
-            if arr is None:
-                fail(f"missing '{name}' for layer sizes {sizes}")
-            if arr.shape != shape:
-                fail(f"'{name}' has shape {arr.shape}, expected {shape} for layer sizes {sizes}")
-            if not np.issubdtype(arr.dtype, np.floating):
-                fail(f"'{name}' has dtype {arr.dtype}, expected float32")
-            if not np.all(np.isfinite(arr)):
-                fail(f"'{name}' contains NaN or infinite values")
-            (weights if name[0] == "W" else biases).append(arr.astype(DTYPE))
+        expected += [(f"W{i}", (*lead, n_out, n_in)), (f"b{i}", (*lead, n_out))]
+    for name, shape in expected:
+        if name not in archive:
+            fail(f"missing '{name}' for layer sizes {sizes}")
+        found, dtype = archive.header(name)
+        if found != shape:
+            fail(f"'{name}' has shape {found}, expected {shape} for layer sizes {sizes}")
+        if not np.issubdtype(dtype, np.floating):
+            fail(f"'{name}' has dtype {dtype}, expected float32")
+    weights, biases = [], []
+    for name, shape in expected:
+        arr = archive.read(name, int(np.prod(shape)))
+        if not np.all(np.isfinite(arr)):
+            fail(f"'{name}' contains NaN or infinite values")
+        (weights if name[0] == "W" else biases).append(arr.astype(DTYPE))
     return weights, biases
 
 
@@ -114,9 +194,9 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
     def fail(problem):
         raise WeightsFileError(f"weights file {path}: {problem}")
 
-    files = _read_arrays(path, fail)
-    sizes, meta = _sizes_and_meta(files, fail)
-    weights, biases = _layers(files, sizes, fail)
+    with _Archive(path, fail) as archive:
+        sizes, meta = _sizes_and_meta(archive, fail)
+        weights, biases = _layers(archive, sizes, fail)
     return Network(weights, biases, meta=meta)
 
 
@@ -162,19 +242,21 @@ def load_snapshots(path):
     def fail(problem):
         raise WeightsFileError(f"snapshots file {path}: {problem}")
 
-    files = _read_arrays(path, fail)
-    sizes, meta = _sizes_and_meta(files, fail)
-    for key in ("steps", "epochs", "test_accuracy"):
-        if key not in files:
-            fail(f"missing '{key}'")
-    steps, epochs, accuracy = files["steps"], files["epochs"], files["test_accuracy"]
-    n = steps.shape[0] if steps.ndim == 1 else -1
-    if not 1 <= n <= MAX_SNAPSHOTS or epochs.shape != (n,) or accuracy.shape != (n,):
-        fail(f"'steps', 'epochs' and 'test_accuracy' must be lists of the same length (1 to {MAX_SNAPSHOTS})")
-    if not np.issubdtype(steps.dtype, np.integer) or np.any(np.diff(steps) <= 0) or steps[0] < 0:
-        fail("'steps' must be whole numbers, rising")
-    if not (np.all(np.isfinite(accuracy)) and np.all((accuracy >= 0) & (accuracy <= 1)) and np.all(np.isfinite(epochs))):
-        fail("'test_accuracy' must be numbers from 0 to 1, 'epochs' finite numbers")
-    weights, biases = _layers(files, sizes, fail, lead=(n,))
+    with _Archive(path, fail) as archive:
+        sizes, meta = _sizes_and_meta(archive, fail)
+        for key in ("steps", "epochs", "test_accuracy"):
+            if key not in archive:
+                fail(f"missing '{key}'")
+        lists = {key: archive.header(key)[0] for key in ("steps", "epochs", "test_accuracy")}
+        n = lists["steps"][0] if len(lists["steps"]) == 1 else -1
+        if not 1 <= n <= MAX_SNAPSHOTS or lists["epochs"] != (n,) or lists["test_accuracy"] != (n,):
+            fail(f"'steps', 'epochs' and 'test_accuracy' must be lists of the same length (1 to {MAX_SNAPSHOTS})")
+        steps, epochs, accuracy = (archive.read(key, n) for key in ("steps", "epochs", "test_accuracy"))
+        if not np.issubdtype(steps.dtype, np.integer) or np.any(np.diff(steps) <= 0) or steps[0] < 0:
+            fail("'steps' must be whole numbers, rising")
+        if not (np.all(np.isfinite(accuracy)) and np.all((accuracy >= 0) & (accuracy <= 1))
+                and np.all(np.isfinite(epochs))):
+            fail("'test_accuracy' must be numbers from 0 to 1, 'epochs' finite numbers")
+        weights, biases = _layers(archive, sizes, fail, lead=(n,))
     return [{"step": int(steps[k]), "epoch": float(epochs[k]), "test_accuracy": float(accuracy[k]),
              "network": Network([w[k] for w in weights], [b[k] for b in biases], meta=meta)} for k in range(n)]

@@ -16,7 +16,8 @@ from mlp.preprocess import normalize_batch
 TESTS = Path(__file__).resolve().parent
 # browser: a real Chromium (the e2e folder, and the page benchmark's smoke test).
 BROWSER_FILES = {"test_benchmarks_page_smoke.py"}
-# api: the app through its test client (the fixtures below) or as real server processes.
+# api: the app through its test client (the fixtures below) or as real server processes
+# (these files, and every tests/test_deploy*.py: the production stack).
 API_FIXTURES = {"app", "client"}
 SERVER_FILES = {"test_deploy.py", "test_deploy_app.py", "test_deploy_benchmarks.py", "test_startup.py",
                 "test_benchmarks_smoke.py"}
@@ -31,7 +32,7 @@ def tiers(item) -> set[str]:
     found = set()
     if TESTS / "e2e" in path.parents or path.name in BROWSER_FILES:
         found.add("browser")
-    if fixtures & API_FIXTURES or path.name in SERVER_FILES:
+    if fixtures & API_FIXTURES or path.name in SERVER_FILES or path.name.startswith("test_deploy"):
         found.add("api")
     if fixtures & DATA_FIXTURES or path.name in DATA_FILES:
         found.add("data")

@@ -9,9 +9,11 @@ import gzip
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -22,6 +24,7 @@ import pytest
 from web.security import SECURITY_HEADERS
 from deploy.stack import ROOT, SERVE, Stack
 from tests.needs import need_nginx
+from tests.stack_helpers import wait_until
 from web import sharelink
 
 PUBLIC_URL = "https://digits.example.org"
@@ -74,9 +77,9 @@ def test_slow_clients_do_not_block_others(stack):
     for i in range(80):
         s = socket.create_connection(("127.0.0.1", stack.port), timeout=5)
         if i < 64:
-            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         else:
-            s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                       b"Content-Length: 2000\r\n\r\n{")
         slow.append(s)
 
@@ -167,8 +170,8 @@ def test_the_longest_link_works(stack):
 
 
 @pytest.mark.parametrize("request_bytes, code", [
-    (b"GET /api/share?d=1" + b"A" * 20_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 414),
-    (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\nConnection: close\r\n\r\n", 431),
+    (b"GET /api/share?d=1" + b"A" * 20_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 414),
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 9000 + b"\r\nConnection: close\r\n\r\n", 431),
     (b"GARBAGE\r\n\r\n", 400),
     (b"GET / HTTP/1.1\r\nHost: bad/host\r\nConnection: close\r\n\r\n", 400),
 ], ids=["address of 20,000", "header line of 9,000", "no request line", "invalid Host"])
@@ -187,12 +190,15 @@ def meta_images(html):
 
 def test_og_image_uses_the_public_url_not_the_host_header(stack):
     code = sharelink.encode(a_drawing())
-    status, _, page = stack.get(f"/?d={code}", headers={"Host": "evil.example"})
-    assert status == 200
-    images = meta_images(page.decode())
-    assert images["og:image"] == f"{PUBLIC_URL}/preview.png?d={code}"
-    assert images["twitter:image"] == images["og:image"]
-    assert "evil.example" not in page.decode()
+    for host in ("digits.example.org", f"127.0.0.1:{stack.port}"):  # the site's name, and this machine's
+        status, _, page = stack.get(f"/?d={code}", headers={"Host": host})
+        assert status == 200
+        images = meta_images(page.decode())
+        assert images["og:image"] == f"{PUBLIC_URL}/preview.png?d={code}"
+        assert images["twitter:image"] == images["og:image"]
+    # Any other Host is refused (issue 23; it was answered, with the public URL in the links).
+    status, headers, reply = stack.get(f"/?d={code}", headers={"Host": "evil.example"})
+    assert status == 400 and has_our_headers(headers) and b"evil.example" not in reply
 
 
 # --- caching, logging, rate limits ------------------------------------------------------------
@@ -231,8 +237,9 @@ def test_text_replies_are_compressed_for_browsers_that_ask(stack):
 
 def test_every_request_is_in_the_access_log(stack):
     stack.get("/healthz?from=the-log-test")
-    time.sleep(0.2)
-    assert re.search(r'"GET /healthz\?from=the-log-test HTTP/1\.1" 200 ', stack.log()), stack.log()[-2000:]
+    # nginx writes the line once the reply is sent: it may come a moment after the reply.
+    wait_until(lambda: re.search(r'"GET /healthz\?from=the-log-test HTTP/1\.1" 200 ', stack.log()),
+               "the request's line in the access log")
 
 
 def test_previews_are_rate_limited_and_the_rest_answers(stack):
@@ -258,6 +265,7 @@ def test_serve_is_an_executable_with_usage():
     assert os.access(SERVE, os.X_OK)
     result = serve()
     assert result.returncode == 2 and result.stderr.startswith("usage: deploy/serve PORT")
+    assert "MLP_PUBLIC_URL=https://digits.example.org deploy/serve 8000" in result.stderr
 
 
 def test_serve_refuses_a_busy_port():
@@ -285,7 +293,7 @@ def test_sigterm_stops_every_process_and_cleans_up():
             time.sleep(0.05)  # "serving" is printed once one worker answers; the other may still be forking
         pids = stack.pids()
         assert len(pids) >= 5  # nginx master and worker, gunicorn master and 2 workers
-        run = Path(re.search(r"run folder (\S+)", stack.stderr()).group(1))
+        run = stack.run_folder()
         assert (run / "gunicorn.sock").exists() and stack.get("/healthz")[0] == 200
         assert stack.stop() == 0
         deadline = time.monotonic() + 5
@@ -298,3 +306,61 @@ def test_sigterm_stops_every_process_and_cleans_up():
     finally:
         stack.stop()
         stack.cleanup()
+
+
+# --- start-up faults (issue 23, 7) ---------------------------------------------------------------
+
+@pytest.fixture()
+def tmpdir_for_serve():
+    """A folder for TMPDIR that nginx's workers can enter even when the tests run as root (they run as
+    nobody then; pytest's own tmp_path is private to its user)."""
+    folder = Path(tempfile.mkdtemp(prefix="mlp-test-tmpdir-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_no_writable_temporary_folder_is_one_line(tmp_path):
+    """Before: a traceback (exit 1) when no temporary folder could be written; with TMPDIR naming one
+    that cannot hold a folder, it quietly went elsewhere (and, failing all, into the working folder)."""
+    need_nginx()
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    stack = Stack(env={"TMPDIR": str(not_a_folder)})
+    try:
+        with pytest.raises(RuntimeError) as refused:
+            stack.start()
+        assert stack.process.returncode == 1
+        lines = [x for x in stack.stderr().splitlines() if x.strip()]
+        assert lines == [f"error: cannot make a run folder in TMPDIR's {not_a_folder} (Not a directory): set TMPDIR "
+                         f"to a folder this user can write to"], refused.value
+    finally:
+        stack.stop()
+        stack.cleanup()
+
+
+def test_the_run_folder_of_a_killed_serve_is_removed_at_the_next_start(tmpdir_for_serve):
+    """Before: after kill -9 of deploy/serve, its /tmp/mlp-serve-* stayed for ever."""
+    need_nginx()
+    tmp_path = tmpdir_for_serve
+    env = {"TMPDIR": str(tmp_path)}
+    first = Stack(env=env).start()
+    try:
+        run = first.run_folder()
+        assert run.parent == tmp_path and run.is_dir()
+        workers = first.pids()
+        first.process.kill()  # SIGKILL: no clean-up of its own
+        first.process.wait()
+        # Its children follow it (they were told to, at start); the folder stays behind.
+        wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), "the killed stack's processes gone")
+        assert run.is_dir()
+        with Stack(env=env) as second:
+            assert not run.exists(), list(tmp_path.iterdir())
+            assert f"removed the run folder of a stack that was killed: {run}" in second.stderr()
+            assert second.run_folder().is_dir() and second.get("/healthz")[0] == 200
+            # A running stack's folder is never taken for stale.
+            with Stack(env=env) as third:
+                assert second.run_folder().is_dir() and third.get("/healthz")[0] == 200
+    finally:
+        first.stop()
+        first.cleanup()

@@ -43,6 +43,12 @@ def test_og_image_without_settings_uses_a_valid_host_only(client):
         assert og_image(client, headers={"Host": bad}) == f"/preview.png?d={CODE}", bad
 
 
+def test_a_punycode_host_is_written_as_sent_not_as_its_look_alike(client):
+    """Issue 23 (5): Werkzeug's host_url decodes xn--80ak6aa92e.com to аррӏе.com (Cyrillic letters that look
+    like apple.com); the link keeps the ASCII form the client sent."""
+    assert og_image(client, headers={"Host": "xn--80ak6aa92e.com"}) == f"http://xn--80ak6aa92e.com/preview.png?d={CODE}"
+
+
 def test_og_image_with_a_public_url_ignores_the_host():
     client = create_app({"TESTING": True, "PUBLIC_URL": "https://digits.example.org/"}).test_client()
     assert og_image(client, headers={"Host": "evil.example"}) == f"https://digits.example.org/preview.png?d={CODE}"
@@ -59,7 +65,7 @@ def test_trusted_hosts_refuse_any_other_host():
 @pytest.mark.parametrize("setting, value", [
     ("PUBLIC_URL", "digits.example.org"), ("PUBLIC_URL", "ftp://digits.example.org"),
     ("PUBLIC_URL", "https://digits.example.org/?x=1"), ("PUBLIC_URL", "https://user@digits.example.org"),
-    ("TRUSTED_HOSTS", "a b"), ("TRUSTED_HOSTS", ","),
+    ("TRUSTED_HOSTS", "a b"), ("TRUSTED_HOSTS", ","), ("TRUSTED_HOSTS", "example.org, [::1]"),
 ])
 def test_bad_settings_stop_the_app(setting, value):
     with pytest.raises(StartupError, match=f"MLP_{setting} '"):

@@ -44,6 +44,8 @@ def test_reload_quick():
     out = run("reload.py", "--clients", "2", "--seconds", "3")
     for phase in ("before", r"after HUP \(reload\)", "after kill -9 of a worker"):
         assert re.search(rf"^{phase}: {NUMBER} requests, \d+ failed", out, re.M), out
+    # Issue 23 (9): it once said "not seen" (the worker was killed mid-reload, or waited for by the clock).
+    assert re.search(r"^reload over \(every worker new\) after: [\d.]+ s$", out, re.M), out
     assert re.search(r"^killed worker replaced after: [\d.]+ s$", out, re.M), out
     assert "reloads seen in the log: 1" in out
     failed = int(re.search(r"^failed: (\d+) of", out, re.M).group(1))
@@ -54,3 +56,15 @@ def test_preview_speed_quick():
     out = run("preview_speed.py", "--renders", "10", "--clients", "2", "--seconds", "1")
     assert re.search(rf"^render: {NUMBER} ms CPU per picture \(10 distinct drawings\)", out, re.M), out
     assert re.search(rf"^/healthz while 2 clients ask for distinct previews: {NUMBER} requests, 0 failed", out, re.M)
+
+
+def test_network_gzip_quick():
+    out = run("network_gzip.py", "--clients", "2", "--seconds", "1", "--requests", "5")
+    assert re.search(r"^setup: .*deploy/serve \(nginx, \d+ workers?, in front of gunicorn\)", out, re.M), out
+    for encoding in ("gzip", "plain"):
+        assert re.search(rf"^nginx CPU per request, {encoding}: stored {NUMBER} ms, compressed per request "
+                         rf"{NUMBER} ms \({NUMBER}x\)$", out, re.M), out
+    for way in ("stored", "compressed per request"):
+        assert re.search(rf"^/healthz while 2 clients loop on the weights \({way}\): {NUMBER} requests, 0 failed, "
+                         rf"p50 {NUMBER} ms, p99 {NUMBER} ms", out, re.M), out
+    assert re.search(rf"^2 clients: /healthz p99 compressed per request / stored = {NUMBER}x$", out, re.M), out

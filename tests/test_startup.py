@@ -17,7 +17,9 @@ def bad_files(tmp_path):
         "missing": tmp_path / "nowhere.npz",
         "truncated": tmp_path / "truncated.npz",
         "not an npz": tmp_path / "text.npz",
+        "a folder": tmp_path / "weights",
     }
+    files["a folder"].mkdir()
     files["truncated"].write_bytes(good[: len(good) // 2])
     files["not an npz"].write_text("hello")
     return files
@@ -39,6 +41,8 @@ def test_bad_weights_stop_the_server_with_one_line(tmp_path, server):
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith(f"error: weights file {path}"), (kind, result.stderr)
         assert "Traceback" not in result.stderr
+        if kind == "a folder":  # issue 23 (8): was "no such file"
+            assert lines[0] == f"error: weights file {path}: is a folder, not a weights file: give the path of an .npz file"
 
 
 # --- the page's own files: i18n catalogs and the template ---------------------------------------

@@ -1,5 +1,6 @@
 """Weights files: save/load round trip, and a clear WeightsFileError naming the file for every kind of damage."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -75,7 +76,76 @@ def test_save_replaces_an_existing_file(tmp_path, net):
 
 def test_missing_path(tmp_path):
     expect_error(tmp_path / "nope.npz", "no such file")
-    expect_error(tmp_path, "no such file")  # a folder is not a weights file
+
+
+def test_a_folder_is_named_as_a_folder_with_the_files_it_holds(tmp_path, net):
+    """Issue 23 (8): a folder given as the weights file said "no such file", which it is not."""
+    msg = expect_error(tmp_path, "is a folder, not a weights file: give the path of an .npz file$")
+    save(net, tmp_path / "mine.npz")
+    msg = expect_error(tmp_path, "is a folder, not a weights file")
+    assert msg.endswith("; it holds mine.npz"), msg
+
+
+def test_a_device_is_not_a_regular_file():
+    expect_error(Path("/dev/null"), "not a regular file")
+
+
+def crafted_archive(path, claimed_values):
+    """An .npz whose W1 claims ``claimed_values`` float32 zeros: deflate packs them ~1000:1, so a
+    1 MB file unpacks to 1 GB. The rest is a real network's."""
+    import io
+    import zipfile
+
+    def npy(arr):
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, arr)
+        return buf.getvalue()
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for name, arr in arrays_of(Network.random(seed=1)).items():
+            if name != "W1":
+                zf.writestr(f"{name}.npy", npy(arr))
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False,
+                                                      "shape": (claimed_values,)})
+        with zf.open("W1.npy", "w", force_zip64=True) as member:
+            member.write(header.getvalue())
+            zeros = bytes(1 << 24)
+            left = 4 * claimed_values
+            while left:
+                member.write(zeros[:left])
+                left -= min(left, len(zeros))
+    return path
+
+
+def test_a_crafted_archive_is_refused_from_its_header_without_unpacking(tmp_path):
+    """Issue 23 (7): a 1 MB file whose W1 unpacks to 1 GB took 1 GB of memory and seconds before
+    its shape was checked. Its header says the shape: refused before the member is unpacked.
+    Here 400 MB in a 0.4 MB file, measured in a fresh process (peak memory: unpacking it needs 400 MB)."""
+    import subprocess
+    import sys
+
+    path = crafted_archive(tmp_path / "crafted.npz", 100_000_000)
+    assert path.stat().st_size < 500_000
+    script = ("import resource, sys\nfrom mlp import weights_io\n"
+              "try:\n    weights_io.load(sys.argv[1])\nexcept weights_io.WeightsFileError as exc:\n    print(exc)\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parent.parent)
+    message, peak_kib = result.stdout.splitlines()
+    assert message == (f"weights file {path}: 'W1' has shape (100000000,), expected (16, 784) "
+                       "for layer sizes [784, 16, 16, 10]"), result.stdout + result.stderr
+    assert int(peak_kib) < 200_000, f"peak memory {int(peak_kib) // 1024} MiB: the member was unpacked"
+
+
+def test_an_oversized_member_of_the_right_name_is_not_read(tmp_path, net):
+    """'meta' and 'sizes' are bounded from their headers too (they are read before the layer sizes are known)."""
+    arrays = arrays_of(net)
+    arrays["meta"] = np.array("x" * 70_000)
+    expect_error(write_npz(tmp_path / "m.npz", arrays), "'meta' must be one string of at most 65,536 characters")
+    arrays = arrays_of(net)
+    arrays["sizes"] = np.arange(1000)
+    expect_error(write_npz(tmp_path / "s.npz", arrays), "'sizes' must be a short list")
 
 
 def test_truncated_file(tmp_path, net):

@@ -9,6 +9,10 @@ own server (issue 14). In order of preference:
    when ``MLP_TRUSTED_HOSTS`` is set, one of those: Flask then refuses any other
    Host with 400 before a view runs);
 3. otherwise a relative link, never ``http:///...``.
+A host is written as the client sent it, in ASCII: a punycode name stays
+punycode (``xn--80ak6aa92e.com``), never the look-alike it decodes to.
+deploy/serve always states the public URL (issue 23), so in production the
+Host header never reaches a link.
 """
 from __future__ import annotations
 
@@ -43,7 +47,8 @@ def parse_trusted_hosts(value: str | None) -> list[str] | None:
     if not value:
         return None
     hosts = [h.strip() for h in value.split(",") if h.strip()]
-    bad = [h for h in hosts if not valid_host(h.lstrip("."))]
+    # An IPv6 address ([::1]) is a valid Host, but Werkzeug's check cuts it at its first colon: never matched.
+    bad = [h for h in hosts if not valid_host(h.lstrip(".")) or h.startswith("[")]
     if bad or not hosts:
         raise StartupError(f"MLP_TRUSTED_HOSTS '{value}': must be host names separated by commas "
                            f"(bad: {', '.join(bad) or 'none given'})")
@@ -55,5 +60,6 @@ def absolute(path: str, public_url: str | None, request) -> str:
     if public_url:
         return public_url + path
     if valid_host(request.host):
-        return request.host_url.rstrip("/") + path
+        # Not request.host_url: Werkzeug decodes punycode there (xn--80ak6aa92e.com -> аррӏе.com).
+        return f"{request.scheme}://{request.host}{path}"
     return path
