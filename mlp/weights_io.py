@@ -2,7 +2,8 @@
 
 The file holds ``W1..WL`` (each (n_out, n_in)), ``b1..bL``, ``sizes``,
 ``activation`` and a JSON ``meta`` string (how it was trained, its test
-accuracy). Loading trusts nothing: every failure is a ``WeightsFileError``
+accuracy). ``activation`` is ``"sigmoid"`` (every layer: the video's, and every
+file written before ReLU) or one name per layer (``["relu", "relu", "sigmoid"]``). Loading trusts nothing: every failure is a ``WeightsFileError``
 whose message names the file and what is wrong with it.
 """
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .network import DTYPE, Network
+from .network import DTYPE, OUTPUT_ACTIVATION, Network, check_activations
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "mnist_784_16_16_10.npz"
-ACTIVATION = "sigmoid"
+ACTIVATION = OUTPUT_ACTIVATION  # the one name that stands for every layer (the shipped files say it)
 MAX_LAYERS = 16
 MAX_PARAMS = 50_000_000  # refuses absurd files before they eat memory
 
@@ -33,7 +34,7 @@ def save(network: Network, path, meta=None):
         arrays[f"W{i}"] = w.astype(DTYPE)
         arrays[f"b{i}"] = b.astype(DTYPE)
     arrays["sizes"] = np.array(network.sizes, dtype=np.int64)
-    arrays["activation"] = np.array(ACTIVATION)
+    arrays["activation"] = activation_array(network.activations)
     arrays["meta"] = np.array(json.dumps({**network.meta, **(meta or {})}, sort_keys=True))
     # Write beside the target and rename, so a crash never leaves half a file.
     tmp = path.with_name(path.name + ".tmp")
@@ -41,6 +42,26 @@ def save(network: Network, path, meta=None):
         np.savez_compressed(fh, **arrays)
     tmp.replace(path)
     return path
+
+
+def activation_array(activations):
+    """What a file says of its activations: one name when every layer is sigmoid (as the shipped
+    files, which older code reads too), else one name per layer."""
+    return np.array(ACTIVATION) if set(activations) == {ACTIVATION} else np.array(list(activations))
+
+
+def _activations(array, n_layers, fail):
+    """The file's ``activation``, one name per layer, checked (hidden: sigmoid or relu; output: sigmoid)."""
+    if array.ndim == 0:
+        if str(array) != ACTIVATION:
+            fail(f"activation '{array}' is not supported (one name stands for every layer: only '{ACTIVATION}')")
+        return (ACTIVATION,) * n_layers
+    if array.ndim != 1 or array.dtype.kind != "U":
+        fail(f"'activation' must be a name or a list of names, got {array.dtype} {array.shape}")
+    try:
+        return check_activations([str(name) for name in array], n_layers)
+    except ValueError as exc:
+        fail(f"'activation': {exc}")
 
 
 def _read_arrays(path, fail):
@@ -78,16 +99,14 @@ def _sizes_and_meta(files, fail):
     sizes = [int(n) for n in sizes]
     if min(sizes) < 1 or sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > MAX_PARAMS:
         fail(f"implausible layer sizes {sizes}")
-    activation = str(files["activation"])
-    if activation != ACTIVATION:
-        fail(f"activation '{activation}' is not supported (only '{ACTIVATION}')")
+    activations = _activations(files["activation"], len(sizes) - 1, fail)
     try:
         meta = json.loads(str(files["meta"]))
         if not isinstance(meta, dict):
             raise ValueError("not an object")
     except ValueError as exc:
         fail(f"'meta' is not a JSON object ({exc})")
-    return sizes, meta
+    return sizes, meta, activations
 
 
 def _layers(files, sizes, fail, lead=()):
@@ -115,9 +134,9 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
         raise WeightsFileError(f"weights file {path}: {problem}")
 
     files = _read_arrays(path, fail)
-    sizes, meta = _sizes_and_meta(files, fail)
+    sizes, meta, activations = _sizes_and_meta(files, fail)
     weights, biases = _layers(files, sizes, fail)
-    return Network(weights, biases, meta=meta)
+    return Network(weights, biases, meta=meta, activations=activations)
 
 
 # --- snapshots: the same network at steps of its training, to watch it learn ---------------
@@ -142,7 +161,7 @@ def save_snapshots(path, snapshots, meta=None):
         "epochs": np.array([s["epoch"] for s in snapshots], dtype=np.float64),
         "test_accuracy": np.array([s["test_accuracy"] for s in snapshots], dtype=np.float64),
         "sizes": np.array(sizes, dtype=np.int64),
-        "activation": np.array(ACTIVATION),
+        "activation": activation_array(snapshots[0]["network"].activations),
         "meta": np.array(json.dumps(meta or {}, sort_keys=True)),
     }
     for i in range(len(sizes) - 1):
@@ -163,7 +182,7 @@ def load_snapshots(path):
         raise WeightsFileError(f"snapshots file {path}: {problem}")
 
     files = _read_arrays(path, fail)
-    sizes, meta = _sizes_and_meta(files, fail)
+    sizes, meta, activations = _sizes_and_meta(files, fail)
     for key in ("steps", "epochs", "test_accuracy"):
         if key not in files:
             fail(f"missing '{key}'")
@@ -177,4 +196,5 @@ def load_snapshots(path):
         fail("'test_accuracy' must be numbers from 0 to 1, 'epochs' finite numbers")
     weights, biases = _layers(files, sizes, fail, lead=(n,))
     return [{"step": int(steps[k]), "epoch": float(epochs[k]), "test_accuracy": float(accuracy[k]),
-             "network": Network([w[k] for w in weights], [b[k] for b in biases], meta=meta)} for k in range(n)]
+             "network": Network([w[k] for w in weights], [b[k] for b in biases], meta=meta, activations=activations)}
+            for k in range(n)]
