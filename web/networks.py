@@ -78,6 +78,11 @@ class Networks:
         """The shipped networks' ids (trained ones are named by their recipe)."""
         return list(self._by_id)
 
+    def trained_ids(self) -> list[str]:
+        """The trained networks this process keeps now, least recently used first."""
+        with self._trained_lock:
+            return list(self._trained)
+
     @property
     def can_train(self) -> bool:
         return self.trainer is not None and self.trainer.available

@@ -20,6 +20,15 @@ from mlp.training.recipe import Recipe
 from mlp.training.recipe_training import PreparedMnist, train_recipe
 
 UNAVAILABLE = "training is unavailable on this server: it has no MNIST data"
+_prepared = {}  # MNIST folder -> PreparedMnist: one per process, whatever number of apps it makes
+_prepared_lock = threading.Lock()
+
+
+def prepared_mnist(folder=None) -> PreparedMnist:
+    """This process's PreparedMnist of ``folder`` (None: $MNIST_DATA or ../shared/data/mnist)."""
+    key = str(mnist.data_dir(folder).resolve())
+    with _prepared_lock:
+        return _prepared.setdefault(key, PreparedMnist(key))
 
 
 class TrainingBusy(Exception):
@@ -38,7 +47,7 @@ class Trainer:
     """Trains one recipe at a time for this process, on MNIST from ``folder`` (None: $MNIST_DATA or ../shared)."""
 
     def __init__(self, folder=None):
-        self.data = PreparedMnist(folder)
+        self.data = prepared_mnist(folder)
         self._lock = threading.Lock()
         self._ends = 0.0  # when the training in progress should be done (time.monotonic)
         self._broken = None  # the data turned out unreadable: why (for the log), and training stays off
@@ -48,6 +57,11 @@ class Trainer:
     @property
     def available(self) -> bool:
         return self._broken is None and self.data.missing() is None
+
+    @property
+    def busy(self) -> bool:
+        """Whether this process is training now (a recipe asked for meanwhile gets TrainingBusy)."""
+        return self._lock.locked()
 
     def train(self, recipe: Recipe):
         """(Network, snapshots) of the recipe, trained now; TrainingBusy or TrainingUnavailable instead."""
