@@ -23,7 +23,7 @@ from ..digit import N_CLASSES, N_PIXELS
 from ..network import Network
 from ..preprocess import normalize_batch, to_bytes
 from .backprop import FlatParams, gradients
-from .input_transform import PIXEL_MEAN, PIXEL_STD, InputTransform
+from .input_transform import PIXEL_MEAN, PIXEL_STD
 from .optim import Optimizer
 from .recipe import SNAPSHOTS, Recipe
 
@@ -33,7 +33,6 @@ LOSS = "bce"  # each output its own belief, as the shipped networks
 BLANK_FRACTION = 0.005  # of each epoch: empty drawings, every output's target 0
 OUTPUT_PRIOR = math.log(0.1 / 0.9)  # the outputs' first bias: each digit is 1 in 10 (no plateau while they learn it)
 RELU_GAIN = math.sqrt(2)  # He's initialisation for a ReLU layer: half its inputs are 0
-STANDARDIZATION = InputTransform.standardize()  # applied below as two scalar steps, folded into W1 after
 PREPARE_CHUNK = 2_000  # images normalized at a time (bounds the float32 copies)
 SCORE_CHUNK = 2_000
 
@@ -103,11 +102,14 @@ def as_inputs(grey):
     return grey.astype(np.float32) / np.float32(255)
 
 
-def accuracy(network, images, labels) -> float:
-    """Share of ``images`` (uint8) the network reads right, in chunks (bounded memory)."""
-    right = sum(int(np.sum(network.predict(as_inputs(images[i:i + SCORE_CHUNK])) == labels[i:i + SCORE_CHUNK]))
-                for i in range(0, len(images), SCORE_CHUNK))
-    return right / len(images)
+def accuracies(networks, images, labels) -> list[float]:
+    """Share of ``images`` (uint8) each network reads right: in chunks (bounded memory), each chunk
+    made into inputs once for all the networks."""
+    right = np.zeros(len(networks), dtype=np.int64)
+    for i in range(0, len(images), SCORE_CHUNK):
+        x, y = as_inputs(images[i:i + SCORE_CHUNK]), labels[i:i + SCORE_CHUNK]
+        right += [int(np.sum(network.predict(x) == y)) for network in networks]
+    return [int(r) / len(images) for r in right]
 
 
 def snapshot_steps(total_steps, count):
@@ -133,9 +135,13 @@ def standardized(x):
 
 
 def folded(params, activations):
-    """The network of ``params`` taking raw inputs (k/255): the standardization folded into the first layer."""
+    """The network of ``params`` taking raw inputs (k/255): the standardization folded into the first layer,
+    W (x - m) / s + b = (W / s) x + (b - m sum(W / s)) (InputTransform.standardize's fold, without its
+    784 x 784 matrix product)."""
     weights, biases = [w.copy() for w in params.weights], [b.copy() for b in params.biases]
-    weights[0], biases[0] = STANDARDIZATION.fold(weights[0], biases[0])
+    w = weights[0].astype(np.float64) / PIXEL_STD
+    biases[0] = (biases[0] - PIXEL_MEAN * w.sum(axis=1)).astype(np.float32)
+    weights[0] = w.astype(np.float32)
     return Network(weights, biases, activations=activations)
 
 
@@ -162,9 +168,8 @@ def train_recipe(recipe: Recipe, data: PreparedMnist):
     snapshots = []
 
     def take(step):
-        network = folded(params, recipe.activations)
         snapshots.append({"step": step, "epoch": step / steps_per_epoch,
-                          "test_accuracy": accuracy(network, test_images, test_labels), "network": network})
+                          "network": folded(params, recipe.activations)})
 
     take(0)
     step = 0
@@ -181,6 +186,9 @@ def train_recipe(recipe: Recipe, data: PreparedMnist):
             step += 1
             if step in keep:
                 take(step)
+    scores = accuracies([s["network"] for s in snapshots], test_images, test_labels)
+    for snap, score in zip(snapshots, scores):
+        snap["test_accuracy"] = score
     network = snapshots[-1]["network"]
     network.meta.update(recipe=recipe.as_dict(), id=recipe.id, test_accuracy=snapshots[-1]["test_accuracy"],
                         epochs=recipe.epochs, loss=LOSS,
