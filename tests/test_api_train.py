@@ -9,8 +9,12 @@ import html
 import re
 import threading
 
+import json
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app import create_app
 from mlp.training import recipe as recipes
@@ -209,6 +213,30 @@ def test_a_bad_recipe_id_is_refused_like_an_unknown_id(client, bad):
         assert len(reply.get_json()["error"]) < 400
     page = client.get("/", query_string={"network": bad})
     assert page.status_code == 200 and "network.unknown.detail" in page.get_data(as_text=True)
+
+
+# Anything JSON can hold, in each field: a valid recipe among them is rare (and would train, ~0.1 s).
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False)
+                           | st.text(max_size=8), lambda inner: st.lists(inner, max_size=4), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(
+    st.fixed_dictionaries({k: json_values for k in TINY}),
+    st.dictionaries(st.sampled_from([*TINY, "x"]), json_values, max_size=6),
+    json_values,
+))
+def test_random_recipes_never_5xx(client, body):
+    reply = client.post("/api/train", data=json.dumps(body), content_type="application/json")
+    assert reply.status_code in (200, 400) and reply.is_json, reply.get_data()[:200]
+    assert reply.status_code == 200 or reply.get_json()["error"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tail=st.text(alphabet="0123456789-.xsigmoidrelu", max_size=40))
+def test_random_recipe_ids_never_5xx(client, tail):
+    reply = client.get("/api/snapshots", query_string={"network": "t1." + tail})
+    assert reply.status_code in (200, 400) and reply.is_json
 
 
 # --- one training at a time per process, and a server without MNIST -------------------------------
