@@ -1,6 +1,6 @@
 """The JSON API: /api/* (a drawing read by a network, the networks and their snapshots, a share
-link's drawing, training a network of one's own design) and /healthz. Every input is checked by web/inputs.py (bodies) or web/query.py
-(query strings); a refusal is JSON (web/refusals.py)."""
+link's drawing, a network of one's own design trained) and /healthz. Every input is checked by
+web/inputs.py (bodies) or web/query.py (query strings); a refusal is JSON (web/refusals.py)."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -8,9 +8,9 @@ from typing import NamedTuple
 import numpy as np
 from flask import Blueprint, current_app, jsonify, request
 
-from .body import read_body
 from mlp.training import recipe as recipes
 
+from .body import read_body
 from .inputs import (TRAIN_BODY_BYTES, check_json, network_from_request, parse_json, pixels_from_request,
                      preprocess_from_request, recipe_from_request, sent_as_bytes, silenced_from_request,
                      snapshot_from_request)
