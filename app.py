@@ -9,7 +9,7 @@ is what they use (request checks, replies, share links, previews, languages,
 headers); the network itself is in ``mlp/``.
 
 Configuration comes from the environment (see README and web/settings.py):
-MLP_WEIGHTS, MLP_NETWORKS, MLP_PUBLIC_URL, MLP_TRUSTED_HOSTS. Production runs
+MLP_WEIGHTS, MLP_NETWORKS, MLP_PUBLIC_URL, MLP_TRUSTED_HOSTS, MNIST_DATA. Production runs
 behind nginx: deploy/serve.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from mlp import registry, weights_io
 from web import api, pages, refusals, security, settings, startup
 from web.language import LANGUAGES, load_catalogs
 from web.networks import Networks
+from web.training import Trainer
 
 MAX_BODY_BYTES = settings.MAX_BODY_BYTES  # deploy/serve reads it here: nginx refuses longer bodies first
 
@@ -32,7 +33,9 @@ def create_app(config=None):
     settings.configure(app, config)
     # Every network is loaded and checked once, at start-up: a bad file stops the server, not a request.
     # The first is the default: the page, links and previews without a network id.
-    networks = Networks(registry.load(app.config["NETWORKS"], only=app.config["WEIGHTS"]))
+    # Networks of the visitor's own design are trained from MNIST when asked for (none without it).
+    networks = Networks(registry.load(app.config["NETWORKS"], only=app.config["WEIGHTS"]),
+                        Trainer(app.config["MNIST_DATA"]))
     app.config["WEIGHTS"] = str(networks.default.path)  # which file that is, for whoever asks
     app.extensions["networks"] = networks
     app.extensions["catalogs"] = load_catalogs()  # every language's strings, checked now

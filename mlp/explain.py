@@ -5,8 +5,8 @@ how fast the output's weighted sum z_d changes with it (backpropagation through
 the network, as in training, from one output instead of from a loss). A pixel
 with ink where z_d rises with it pushed d up (shown green); one where z_d falls,
 down (red). For a network with no hidden layers the map is exactly each pixel's
-share of z_d = sum_i w_i x_i + b; with sigmoids between, it is the first-order
-share. The weighted sum, not the glow, is explained: the glow saturates at 1,
+share of z_d = sum_i w_i x_i + b; with sigmoids (or ReLUs) between, it is the
+first-order share (for a network of ReLUs alone, and no biases, it would be exact). The weighted sum, not the glow, is explained: the glow saturates at 1,
 its gradient vanishes, and the map would go dark just where the answer is surest.
 
 To say what would most change the answer, the same backpropagation runs from
@@ -36,7 +36,8 @@ def gradient(network: Network, x, direction, silenced=None):
         if layer == 0:
             return back
         a = acts[layer].astype(np.float64)
-        delta = back * a * (1 - a)
+        # da/dz of that layer: a (1 - a) for a sigmoid, 1 where a ReLU is on and 0 where it is off.
+        delta = back * ((a > 0) if network.activations[layer - 1] == "relu" else a * (1 - a))
         if layer in off:
             delta[off[layer]] = 0.0
     return delta  # unreachable: a network has at least one layer

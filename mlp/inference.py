@@ -17,7 +17,7 @@ from .preprocess import INK, normalize, to_bytes
 class Reading:
     """What the network made of one drawing."""
     grey: np.ndarray            # the 784 inputs it saw, as 8-bit grey levels (uint8), like MNIST's
-    activations: list           # the inputs (grey / 255) then each layer's sigmoid outputs
+    activations: list           # the inputs (grey / 255) then each layer's outputs (sigmoid, or ReLU: >= 0)
     weighted_sums: list         # z = W a + b of each non-input layer
     probabilities: np.ndarray   # softmax of the output layer's z
     empty: bool                 # no pixel above the ink threshold: nothing drawn

@@ -1,9 +1,13 @@
-"""The video's network: fully connected layers of sigmoid neurons.
+"""The video's network: fully connected layers of sigmoid neurons (or ReLU in the hidden layers).
 
 Weights follow the video's notation: layer l has a matrix ``W`` of shape
 (n_out, n_in) and a bias vector ``b``, and its activations are
 ``a' = sigmoid(W a + b)``. Batches are rows, so the code computes
 ``A' = sigmoid(A @ W.T + b)``, which is the same thing for every row at once.
+
+Each layer has its activation function: sigmoid, as in the video, or ReLU
+(max(0, z): unbounded above) for a hidden layer. The output layer is always
+sigmoid: each output its own belief in one digit, from 0 to 1.
 """
 from __future__ import annotations
 
@@ -31,6 +35,29 @@ def sigmoid(z, out=None):
     return out
 
 
+def relu(z, out=None):
+    """max(0, z); with ``out`` (which may be ``z`` itself) written there."""
+    return np.maximum(z, 0, out=out) if out is not None else np.maximum(np.asarray(z), 0)
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "relu": relu}  # by the name the weights file and the API use
+HIDDEN_ACTIVATIONS = ("sigmoid", "relu")
+OUTPUT_ACTIVATION = "sigmoid"  # each output its own belief, from 0 to 1
+
+
+def check_activations(activations, n_layers) -> tuple:
+    """One activation name per layer (hidden ones sigmoid or relu, the output sigmoid), or a ValueError."""
+    activations = tuple(activations)
+    if len(activations) != n_layers:
+        raise ValueError(f"need one activation per layer ({n_layers}), got {len(activations)}")
+    for i, name in enumerate(activations[:-1], start=1):
+        if name not in HIDDEN_ACTIVATIONS:
+            raise ValueError(f"layer {i}: activation {name!r} is not one of {', '.join(HIDDEN_ACTIVATIONS)}")
+    if activations[-1] != OUTPUT_ACTIVATION:
+        raise ValueError(f"the output layer's activation must be {OUTPUT_ACTIVATION!r}, not {activations[-1]!r}")
+    return activations
+
+
 def softmax(z):
     """Softmax over the last axis, shifted by the max so exp cannot overflow."""
     z = np.asarray(z, dtype=np.float64)
@@ -39,9 +66,10 @@ def softmax(z):
 
 
 class Network:
-    """A stack of sigmoid layers. Read-only once built: safe to share."""
+    """A stack of layers, each with its activation (``activations``: one name per layer, default all
+    sigmoid, the video's). Read-only once built: safe to share."""
 
-    def __init__(self, weights, biases, meta=None):
+    def __init__(self, weights, biases, meta=None, activations=None):
         if len(weights) != len(biases) or not weights:
             raise ValueError("need one bias vector per weight matrix, and at least one layer")
         self.weights = [np.ascontiguousarray(w) for w in weights]
@@ -51,18 +79,20 @@ class Network:
                 raise ValueError(f"layer {i + 1}: W {w.shape} and b {b.shape} do not fit")
             if i and w.shape[1] != self.weights[i - 1].shape[0]:
                 raise ValueError(f"layer {i + 1}: takes {w.shape[1]} inputs but layer {i} has {self.weights[i - 1].shape[0]} neurons")
+        self.activations = check_activations(activations or [OUTPUT_ACTIVATION] * len(self.weights),
+                                             len(self.weights))
         self.meta = dict(meta or {})
         # The transposes used by the batch forward pass, made once (hot path).
         self._weights_t = [np.ascontiguousarray(w.T) for w in self.weights]
 
     @classmethod
-    def random(cls, sizes=DEFAULT_SIZES, seed=0, dtype=DTYPE):
+    def random(cls, sizes=DEFAULT_SIZES, seed=0, dtype=DTYPE, activations=None):
         """Small random weights (scaled by 1/sqrt(fan-in)) and zero biases."""
         rng = np.random.default_rng(seed)
         weights = [(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(dtype)
                    for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         biases = [np.zeros(n_out, dtype=dtype) for n_out in sizes[1:]]
-        return cls(weights, biases)
+        return cls(weights, biases, activations=activations)
 
     @property
     def sizes(self):
@@ -102,9 +132,9 @@ class Network:
             raise ValueError(f"expected {self.sizes[0]} inputs, got {a.shape[-1]}")
         off = self.check_silenced(silenced) if silenced else {}
         activations, sums = [a], []
-        for layer, (w_t, b) in enumerate(zip(self._weights_t, self.biases), start=1):
+        for layer, (w_t, b, name) in enumerate(zip(self._weights_t, self.biases, self.activations), start=1):
             z = a @ w_t + b
-            a = sigmoid(z)
+            a = ACTIVATIONS[name](z)
             if layer in off:
                 a[..., off[layer]] = 0.0
             sums.append(z)

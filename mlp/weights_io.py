@@ -2,7 +2,9 @@
 
 The file holds ``W1..WL`` (each (n_out, n_in)), ``b1..bL``, ``sizes``,
 ``activation`` and a JSON ``meta`` string (how it was trained, its test
-accuracy). Loading trusts nothing: every failure is a ``WeightsFileError``
+accuracy). ``activation`` is ``"sigmoid"`` (every layer: the video's, and every
+file written before ReLU) or one name per layer (``["relu", "relu", "sigmoid"]``).
+Loading trusts nothing: every failure is a ``WeightsFileError``
 whose message names the file and what is wrong with it. Each array's shape
 and type are read from its header and checked before the array itself is
 unpacked, so a small crafted file cannot make start-up unpack gigabytes.
@@ -15,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .network import DTYPE, Network
+from .network import DTYPE, OUTPUT_ACTIVATION, Network, check_activations
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights" / "mnist_784_16_16_10.npz"
-ACTIVATION = "sigmoid"
+ACTIVATION = OUTPUT_ACTIVATION  # the one name that stands for every layer (the shipped files say it)
 MAX_LAYERS = 16
 MAX_PARAMS = 50_000_000  # refuses absurd files before they eat memory
 MAX_MEMBERS = 64  # arrays in one archive: a network's 2 per layer and a few more
@@ -37,7 +39,7 @@ def save(network: Network, path, meta=None):
         arrays[f"W{i}"] = w.astype(DTYPE)
         arrays[f"b{i}"] = b.astype(DTYPE)
     arrays["sizes"] = np.array(network.sizes, dtype=np.int64)
-    arrays["activation"] = np.array(ACTIVATION)
+    arrays["activation"] = activation_array(network.activations)
     arrays["meta"] = np.array(json.dumps({**network.meta, **(meta or {})}, sort_keys=True))
     # Write beside the target and rename, so a crash never leaves half a file.
     tmp = path.with_name(path.name + ".tmp")
@@ -45,6 +47,12 @@ def save(network: Network, path, meta=None):
         np.savez_compressed(fh, **arrays)
     tmp.replace(path)
     return path
+
+
+def activation_array(activations):
+    """What a file says of its activations: one name when every layer is sigmoid (as the shipped
+    files, which older code reads too), else one name per layer."""
+    return np.array(ACTIVATION) if set(activations) == {ACTIVATION} else np.array(list(activations))
 
 
 class _Archive:
@@ -145,16 +153,30 @@ def _sizes_and_meta(archive, fail):
     sizes = [int(n) for n in archive.read("sizes", MAX_LAYERS + 1)]
     if min(sizes) < 1 or sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > MAX_PARAMS:
         fail(f"implausible layer sizes {sizes}")
-    activation = str(_text(archive, "activation", 64, fail))
-    if activation != ACTIVATION:
-        fail(f"activation '{activation}' is not supported (only '{ACTIVATION}')")
+    activations = _activations(archive, len(sizes) - 1, fail)
     try:
         meta = json.loads(_text(archive, "meta", MAX_META_CHARS, fail))
         if not isinstance(meta, dict):
             raise ValueError("not an object")
     except ValueError as exc:
         fail(f"'meta' is not a JSON object ({exc})")
-    return sizes, meta
+    return sizes, meta, activations
+
+
+def _activations(archive, n_layers, fail):
+    """The file's ``activation``, one name per layer, checked (hidden: sigmoid or relu; output: sigmoid)."""
+    shape, dtype = archive.header("activation")
+    if shape == ():
+        name = _text(archive, "activation", 64, fail)
+        if name != ACTIVATION:
+            fail(f"activation '{name}' is not supported (one name stands for every layer: only '{ACTIVATION}')")
+        return (ACTIVATION,) * n_layers
+    if len(shape) != 1 or dtype.kind != "U" or dtype.itemsize > 4 * 64 or shape[0] > MAX_LAYERS:
+        fail(f"'activation' must be a name or a list of names, got {dtype} {shape}")
+    try:
+        return check_activations([str(name) for name in archive.read("activation", MAX_LAYERS)], n_layers)
+    except ValueError as exc:
+        fail(f"'activation': {exc}")
 
 
 def _text(archive, name, max_chars, fail) -> str:
@@ -195,9 +217,9 @@ def load(path=DEFAULT_WEIGHTS) -> Network:
         raise WeightsFileError(f"weights file {path}: {problem}")
 
     with _Archive(path, fail) as archive:
-        sizes, meta = _sizes_and_meta(archive, fail)
+        sizes, meta, activations = _sizes_and_meta(archive, fail)
         weights, biases = _layers(archive, sizes, fail)
-    return Network(weights, biases, meta=meta)
+    return Network(weights, biases, meta=meta, activations=activations)
 
 
 # --- snapshots: the same network at steps of its training, to watch it learn ---------------
@@ -222,7 +244,7 @@ def save_snapshots(path, snapshots, meta=None):
         "epochs": np.array([s["epoch"] for s in snapshots], dtype=np.float64),
         "test_accuracy": np.array([s["test_accuracy"] for s in snapshots], dtype=np.float64),
         "sizes": np.array(sizes, dtype=np.int64),
-        "activation": np.array(ACTIVATION),
+        "activation": activation_array(snapshots[0]["network"].activations),
         "meta": np.array(json.dumps(meta or {}, sort_keys=True)),
     }
     for i in range(len(sizes) - 1):
@@ -243,7 +265,7 @@ def load_snapshots(path):
         raise WeightsFileError(f"snapshots file {path}: {problem}")
 
     with _Archive(path, fail) as archive:
-        sizes, meta = _sizes_and_meta(archive, fail)
+        sizes, meta, activations = _sizes_and_meta(archive, fail)
         for key in ("steps", "epochs", "test_accuracy"):
             if key not in archive:
                 fail(f"missing '{key}'")
@@ -259,4 +281,5 @@ def load_snapshots(path):
             fail("'test_accuracy' must be numbers from 0 to 1, 'epochs' finite numbers")
         weights, biases = _layers(archive, sizes, fail, lead=(n,))
     return [{"step": int(steps[k]), "epoch": float(epochs[k]), "test_accuracy": float(accuracy[k]),
-             "network": Network([w[k] for w in weights], [b[k] for b in biases], meta=meta)} for k in range(n)]
+             "network": Network([w[k] for w in weights], [b[k] for b in biases], meta=meta, activations=activations)}
+            for k in range(n)]

@@ -22,8 +22,8 @@ API_FIXTURES = {"app", "client"}
 SERVER_FILES = {"test_deploy.py", "test_deploy_app.py", "test_deploy_benchmarks.py", "test_startup.py",
                 "test_benchmarks_smoke.py"}
 # data: the fixtures that read MNIST or the pen-digits file; each fails, never skips, when it is missing.
-DATA_FIXTURES = {"mnist_test", "test_set", "writers", "subset", "real", "held_out"}
-DATA_FILES = {"test_shipped_weights.py"}  # reads MNIST inside its tests too
+DATA_FIXTURES = {"mnist_test", "test_set", "writers", "subset", "real", "held_out", "prepared_mnist"}
+DATA_FILES = {"test_shipped_weights.py", "test_api_train.py"}  # read MNIST inside their tests too
 
 
 def tiers(item) -> set[str]:

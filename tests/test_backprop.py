@@ -210,3 +210,47 @@ def test_adam_steps_match_reference(decay):
 def test_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="unknown optimizer"):
         Optimizer("rmsprop", FlatParams((2, 2)))
+
+
+# --- ReLU hidden layers --------------------------------------------------------------------
+
+RELU = ("relu", "relu", "sigmoid")
+
+
+def relu_problem(seed, n=7):
+    params, x, y = random_problem(seed, n=n)
+    relu = FlatParams(SIZES, np.float64, RELU)
+    relu.flat[:] = params.flat
+    return relu, x, y
+
+
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy", "bce"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_relu_gradients_match_finite_differences(loss, seed):
+    params, x, y = relu_problem(seed)
+    acts, _ = forward_train(params, x)
+    assert all((a == 0).any() and (a > 0).any() for a in acts[1:-1]), "every ReLU layer has neurons off and on"
+    _, grads = gradients(params, x, y, loss)
+    analytic = grads.flat.copy()
+    num = numeric_gradient(params, x, y, loss)
+    assert np.linalg.norm(num) > 1e-3
+    np.testing.assert_allclose(analytic, num, rtol=1e-5, atol=1e-8)
+
+
+def test_relu_check_can_fail():
+    """Backprop through the ReLU layers as if they were sigmoids is far off: the check above sees the difference."""
+    params, x, y = relu_problem(0)
+    as_sigmoid = FlatParams(SIZES, np.float64)
+    as_sigmoid.flat[:] = params.flat
+    _, grads = gradients(as_sigmoid, x, y, "bce")
+    assert relative_error(grads.flat.copy(), numeric_gradient(params, x, y, "bce")) > 1e-2
+
+
+def test_relu_forward_train_matches_network_forward():
+    params, x, _ = relu_problem(4)
+    acts, z_out = forward_train(params, x)
+    ref_acts, ref_sums = Network(params.weights, params.biases, activations=RELU).forward(x, with_sums=True)
+    for a, r in zip(acts, ref_acts):
+        np.testing.assert_allclose(a, r, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(z_out, ref_sums[-1], rtol=1e-12, atol=1e-15)
+    assert params.zeros_like().activations == RELU

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"[\d,]+(\.\d+)?"
 
@@ -52,4 +54,20 @@ def test_load_test_quick():
     assert re.search(rf"^ratio predict/healthz: {NUMBER}$", out, re.M), out
     assert re.search(r"^POST body only \(floor\): 60 requests, 0 errors", out, re.M), out
     assert re.search(rf"^floor ratio POST/healthz: {NUMBER}$", out, re.M), out
+    assert out.rstrip().endswith("errors: 0"), out
+
+
+@pytest.mark.data  # trains on MNIST
+def test_train_presets_quick():
+    """Issue 25: presets trained cold, warm and through gunicorn's API, and /healthz while clients train."""
+    out = run("train_presets.py", "--quick", "--clients", "2", "--rounds", "1", "--probes", "50")
+    assert re.search(rf"^cold video: t1\.784-16-16-10\.sigmoid\.10000x3\.s7 {NUMBER} s in a new process", out, re.M), out
+    for key in ("video", "video-relu", "no-hidden", "one-neuron", "two-two"):
+        assert re.search(rf"^{key}: t1\.\S+ {NUMBER} s wall, {NUMBER} s CPU, estimate {NUMBER} s, "
+                         rf"test accuracy {NUMBER}$", out, re.M), out
+    assert re.search(rf"^api video: first ask {NUMBER} s, again {NUMBER} s", out, re.M), out
+    for name in ("without training", "with 2 clients training"):
+        assert re.search(rf"^healthz {name}: 50 requests, p50 {NUMBER} ms, p99 {NUMBER} ms", out, re.M), out
+    assert re.search(rf"^trainings asked meanwhile: {NUMBER} trained \(200\)", out, re.M), out
+    assert re.search(rf"^ratio healthz p99 with/without training: {NUMBER}$", out, re.M), out
     assert out.rstrip().endswith("errors: 0"), out

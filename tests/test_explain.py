@@ -88,3 +88,23 @@ def test_silenced_neurons_are_zero_and_change_what_follows(shipped):
 def test_silencing_a_neuron_that_does_not_exist_is_refused(shipped, bad, says):
     with pytest.raises(ValueError, match=says):
         shipped.forward(np.zeros(784, np.float32), silenced=bad)
+
+
+def test_gradient_through_relu_layers_matches_finite_differences(shipped):
+    # The video's weights with ReLU hidden layers: some neurons on, some off for the seven.
+    net = Network([w.astype(np.float64) for w in shipped.weights], [b.astype(np.float64) for b in shipped.biases],
+                  activations=["relu", "relu", "sigmoid"])
+    x = seven()
+    hidden = net.forward(x)[1:3]
+    assert all((a == 0).any() and (a > 1).any() for a in hidden)
+    direction = np.random.default_rng(1).standard_normal(10)
+    analytic = explain.gradient(net, x, direction)
+    as_sigmoid = explain.gradient(shipped, x, direction)
+    assert not np.allclose(analytic, as_sigmoid)  # the check below can tell the two apart
+    h = 1e-6
+    for i in np.flatnonzero(x)[:60]:
+        up, down = x.copy(), x.copy()
+        up[i] += h
+        down[i] -= h
+        numeric = (output_sums(net, up) - output_sums(net, down)) @ direction / (2 * h)
+        assert analytic[i] == pytest.approx(numeric, rel=1e-5, abs=1e-8), i

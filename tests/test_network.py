@@ -149,3 +149,37 @@ def test_random_is_reproducible_and_scaled():
     assert a.weights[0].dtype == np.float32
     assert 0.5 / np.sqrt(784) < a.weights[0].std() < 2 / np.sqrt(784)
     assert all(np.all(bias == 0) for bias in a.biases)
+
+
+# --- activations: sigmoid or ReLU in the hidden layers, the outputs sigmoid -----------------
+
+def test_relu_hidden_layers_compute_max_zero_and_can_exceed_one():
+    rng = np.random.default_rng(2)
+    w = [rng.standard_normal((5, 6)) * 3, rng.standard_normal((4, 5))]
+    b = [rng.standard_normal(5), rng.standard_normal(4)]
+    net = Network(w, b, activations=["relu", "sigmoid"])
+    x = rng.random(6)
+    acts, sums = net.forward(x, with_sums=True)
+    np.testing.assert_allclose(acts[1], np.maximum(w[0] @ x + b[0], 0), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(acts[2], 1 / (1 + np.exp(-(w[1] @ acts[1] + b[1]))), rtol=1e-12)
+    assert acts[1].max() > 1 and (acts[1] == 0).any()  # unbounded above, off below 0
+    assert net.activations == ("relu", "sigmoid")
+
+
+def test_activations_default_to_sigmoid_and_are_checked():
+    w, b = [np.zeros((3, 4)), np.zeros((2, 3))], [np.zeros(3), np.zeros(2)]
+    assert Network(w, b).activations == ("sigmoid", "sigmoid")
+    assert Network.random((4, 3, 2), activations=["relu", "sigmoid"]).activations == ("relu", "sigmoid")
+    for bad, says in ((["relu", "relu"], "output layer's activation must be 'sigmoid'"),
+                      (["tanh", "sigmoid"], "layer 1: activation 'tanh'"),
+                      (["sigmoid"], "one activation per layer")):
+        with pytest.raises(ValueError, match=says):
+            Network(w, b, activations=bad)
+
+
+def test_silenced_relu_neurons_are_zero():
+    net = Network.random((784, 8, 10), seed=1, activations=["relu", "sigmoid"])
+    x = np.random.default_rng(0).random(784, dtype=np.float32)
+    on = net.forward(x)[1]
+    lit = int(np.argmax(on))
+    assert on[lit] > 0 and net.forward(x, silenced=[(1, lit)])[1][lit] == 0

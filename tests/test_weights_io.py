@@ -289,3 +289,50 @@ def test_bad_snapshots_are_refused_with_the_reason(tmp_path, change, says):
     np.savez(path, **arrays)
     with pytest.raises(weights_io.WeightsFileError, match=says):
         weights_io.load_snapshots(path)
+
+
+# --- activations ----------------------------------------------------------------------------
+
+def test_relu_network_round_trips_with_its_activations(tmp_path):
+    net = Network.random((784, 12, 10), seed=4, activations=["relu", "sigmoid"])
+    path = save(net, tmp_path / "relu.npz")
+    with np.load(path) as npz:
+        assert npz["activation"].tolist() == ["relu", "sigmoid"]  # one name per layer
+    back = load(path)
+    assert back.activations == ("relu", "sigmoid")
+    x = np.random.default_rng(0).random(784, dtype=np.float32)
+    np.testing.assert_array_equal(back.forward(x)[-1], net.forward(x)[-1])
+
+
+def test_an_all_sigmoid_network_is_written_as_the_shipped_files_are(tmp_path, net):
+    with np.load(save(net, tmp_path / "s.npz")) as npz:
+        assert npz["activation"].shape == () and str(npz["activation"]) == "sigmoid"
+
+
+def test_every_shipped_file_loads_as_sigmoid():
+    from mlp import registry
+    for entry in registry.load():
+        with np.load(entry.path) as npz:
+            assert str(npz["activation"]) == "sigmoid"
+        assert set(entry.network.activations) == {"sigmoid"}
+        assert all(set(s["network"].activations) == {"sigmoid"} for s in entry.snapshots)
+
+
+@pytest.mark.parametrize("activation, says", [
+    (["relu", "relu", "relu"], "output layer's activation must be 'sigmoid'"),
+    (["relu", "sigmoid"], "one activation per layer"),
+    (["relu", "tanh", "sigmoid"], "layer 2: activation 'tanh'"),
+    ([[1, 2]], "a name or a list of names"),
+])
+def test_bad_activation_lists_are_refused(tmp_path, net, activation, says):
+    arrays = arrays_of(net)
+    arrays["activation"] = np.array(activation)
+    expect_error(write_npz(tmp_path / "a.npz", arrays), says)
+
+
+def test_snapshots_keep_their_activations(tmp_path):
+    from mlp import weights_io
+    snaps = [{"step": k, "epoch": k, "test_accuracy": 0.5,
+              "network": Network.random((784, 6, 10), seed=k, activations=["relu", "sigmoid"])} for k in range(2)]
+    back = weights_io.load_snapshots(weights_io.save_snapshots(tmp_path / "s.npz", snaps))
+    assert [s["network"].activations for s in back] == [("relu", "sigmoid")] * 2

@@ -1,6 +1,6 @@
 """The JSON API: /api/* (a drawing read by a network, the networks and their snapshots, a share
-link's drawing) and /healthz. Every input is checked by web/inputs.py (bodies) or web/query.py
-(query strings); a refusal is JSON (web/refusals.py)."""
+link's drawing, a network of one's own design trained) and /healthz. Every input is checked by
+web/inputs.py (bodies) or web/query.py (query strings); a refusal is JSON (web/refusals.py)."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -8,9 +8,12 @@ from typing import NamedTuple
 import numpy as np
 from flask import Blueprint, current_app, jsonify, request
 
+from mlp.training import recipe as recipes
+
 from .body import read_body
-from .inputs import (check_json, network_from_request, parse_json, pixels_from_request, preprocess_from_request,
-                     sent_as_bytes, silenced_from_request, snapshot_from_request)
+from .inputs import (TRAIN_BODY_BYTES, check_json, network_from_request, parse_json, pixels_from_request,
+                     preprocess_from_request, recipe_from_request, sent_as_bytes, silenced_from_request,
+                     snapshot_from_request)
 from .query import drawing_from_query, network_from_query, snapshot_from_query
 from .reply import explanation, infer
 from .settings import MAX_BODY_BYTES
@@ -74,12 +77,34 @@ def network_list():
     } for e in networks()])
 
 
+def snapshot_items(entry):
+    """A network's snapshots as /api/snapshots and /api/train list them (the weights: /api/network?snapshot=K)."""
+    return [{"index": k, "step": s["step"], "epoch": round(s["epoch"], 4), "test_accuracy": s["test_accuracy"]}
+            for k, s in enumerate(entry.snapshots)]
+
+
 @blueprint.get("/api/snapshots")
 def snapshot_list():
     entry = networks().entry(network_from_query(request.args, networks().ids()))
-    return jsonify(network=entry.id, snapshots=[
-        {"index": k, "step": s["step"], "epoch": round(s["epoch"], 4), "test_accuracy": s["test_accuracy"]}
-        for k, s in enumerate(entry.snapshots)])
+    return jsonify(network=entry.id, snapshots=snapshot_items(entry))
+
+
+@blueprint.get("/api/train")
+def training_form():
+    """What the page builds its Train-your-own form from: whether this server can train, the limits, the presets."""
+    return jsonify(available=networks().can_train, limits=recipes.limits(), presets=[
+        {"key": key, "recipe": recipe.as_dict(), "network": recipe.id} for key, recipe in recipes.PRESETS])
+
+
+@blueprint.post("/api/train")
+def train():
+    check_json(request.mimetype)
+    recipe = recipe_from_request(parse_json(read_body(request, TRAIN_BODY_BYTES)))
+    entry = networks().trained(recipe)
+    network = entry.network
+    return jsonify(network=entry.id, test_accuracy=network.meta["test_accuracy"], snapshots=snapshot_items(entry),
+                   recipe=recipe.as_dict(), sizes=list(network.sizes), activations=list(network.activations),
+                   n_params=network.n_params, train_seconds=network.meta["train_seconds"])
 
 
 @blueprint.get("/api/network")

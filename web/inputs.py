@@ -9,6 +9,7 @@ import json
 import numpy as np
 
 from mlp.digit import N_PIXELS
+from mlp.training import recipe as recipes
 from web import sharelink
 
 # The compact form of 'pixels': base64 of 784 bytes, one per pixel (0..255, as MNIST
@@ -122,7 +123,8 @@ MAX_SILENCED = 4096  # more pairs than any network here has hidden neurons: refu
 
 
 def network_from_request(payload, known_ids) -> str | None:
-    """The optional ``"network": ID`` (None: the default); an id not in ``known_ids`` is refused by name."""
+    """The optional ``"network": ID`` (None: the default): one of ``known_ids`` or a trained network's id
+    (a recipe's, mlp.training.recipe); anything else is refused by name."""
     return checked_network_id(payload["network"], known_ids) if "network" in payload else None
 
 
@@ -149,11 +151,29 @@ def snapshot_from_request(payload, count) -> int | None:
 # The checks a body's and a query string's values share (web/query.py reads the query's forms).
 
 def checked_network_id(value, known_ids) -> str:
-    """``value`` when it is one of ``known_ids``; else an InputError naming them."""
+    """``value`` when it is one of ``known_ids`` or a trained network's id within the limits (a recipe's,
+    mlp.training.recipe: POST /api/train); else an InputError naming the ids, or what is wrong with the recipe."""
+    one_of = f"'network' must be one of {', '.join(known_ids)} (GET /api/networks lists them)"
+    if recipes.is_recipe_id(value):
+        try:
+            recipes.parse(value)
+        except recipes.RecipeError as exc:
+            raise InputError(f"{one_of} or a trained network's id; {json.dumps(value)[:80]}: {exc}") from None
+        return value
     if not isinstance(value, str) or value not in known_ids:
-        shown = json.dumps(value)[:40]
-        raise InputError(f"'network' must be one of {', '.join(known_ids)} (GET /api/networks lists them), got {shown}")
+        raise InputError(f"{one_of}, got {json.dumps(value)[:40]}")
     return value
+
+
+TRAIN_BODY_BYTES = 1024  # a recipe is ~100 bytes of JSON
+
+
+def recipe_from_request(payload) -> recipes.Recipe:
+    """The recipe of a POST /api/train body (mlp.training.recipe.from_json): an InputError names the limit it breaks."""
+    try:
+        return recipes.from_json(payload)
+    except recipes.RecipeError as exc:
+        raise InputError(str(exc)) from None
 
 
 def checked_snapshot(value, count) -> int:

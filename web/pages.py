@@ -22,12 +22,18 @@ def percent(accuracy):
     return None if accuracy is None else f"{accuracy * 100 if accuracy <= 1 else accuracy:.1f}"
 
 
-def network_choices(networks):
-    """The networks for the page's pickers, the default first, with the figures they show."""
+def network_choices(networks, shown):
+    """The networks for the page's pickers, the default first, with the figures they show; the shown
+    network last when it is not one of them (a trained one: its id is its recipe)."""
+    entries = list(networks)
+    shipped = networks.ids()
+    if shown.id not in shipped:
+        entries.append(shown)
     return [{"id": e.id, "sizes": "-".join(map(str, e.network.sizes)), "params": f"{e.network.n_params:,}",
-             "pct": percent(e.network.meta.get("test_accuracy")), "video": e.network.sizes == VIDEO_SIZES,
+             "pct": percent(e.network.meta.get("test_accuracy")),
+             "video": e.network.sizes == VIDEO_SIZES and e.id in shipped,
              "snapshots": len(e.snapshots)}
-            for e in networks]
+            for e in entries]
 
 
 @blueprint.app_context_processor
@@ -58,6 +64,8 @@ def index():
     networks = current_app.extensions["networks"]
     # ?network=ID shows that network; none (or an empty one) the default; an unknown one the
     # default with a note saying so (a page, never an error: the API refuses unknown ids).
+    # A trained network's id (its recipe) is trained now if this process has not got it yet
+    # (a 429 when it is training another); on a server that cannot train, it is unknown.
     asked_id = request.args.get("network", "")
     entry = networks.get(asked_id)
     unknown = asked_id[:MAX_SHOWN_ID] if asked_id and entry is None else None
@@ -78,7 +86,7 @@ def index():
     response = make_response(render_template(
         "index.html", network_id=entry.id, default_network=networks.default.id, sizes=net.sizes,
         n_params=net.n_params, test_accuracy=accuracy, test_pct=percent(accuracy), og=og,
-        networks=network_choices(networks), unknown_network=unknown, silenced=silenced, bad_silenced=bad_off))
+        networks=network_choices(networks, entry), unknown_network=unknown, silenced=silenced, bad_silenced=bad_off))
     response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
     return response
 

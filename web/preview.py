@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Mapping
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -187,14 +188,16 @@ class PreviewCache:
     """The preview PNG of a drawing read by one of the networks, with the most recent ``size``
     pictures kept (least recently used out), whichever network drew them.
 
-    ``networks``: ``{id: network}``, the first the default (or one network alone). One cache for
-    all of them, keyed by (network id, the drawing's 784 grey levels: what a link holds): two
-    links of the same drawing and network share one entry, and the memory it may take stays
-    that of ``size`` pictures however many networks there are. Safe to use from several threads.
+    ``networks``: ``{id: network}`` (any mapping: web.networks gives one that trains a recipe id when
+    first asked), the first the default; or one network alone. One cache for all of them, keyed by
+    (network id, the drawing's 784 grey levels: what a link holds): two links of the same drawing
+    and network share one entry (an id names one set of weights for good, a recipe id too), and the
+    memory it may take stays that of ``size`` pictures however many networks there are. Safe to
+    use from several threads.
     """
 
     def __init__(self, networks, size: int = CACHE_SIZE):
-        self.networks = dict(networks) if isinstance(networks, dict) else {None: networks}
+        self.networks = networks if isinstance(networks, Mapping) else {None: networks}
         self.default = next(iter(self.networks))
         self._png = functools.lru_cache(maxsize=size)(self._render)
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from .inputs import InputError, NotJson
 from .sharelink import LinkError
+from .training import TrainingBusy, TrainingUnavailable
 
 
 def not_json(exc):
@@ -22,6 +23,20 @@ def bad_link(exc):
     return jsonify(error=str(exc), reason=exc.reason), 400
 
 
+def training_busy(exc):
+    # One training at a time per process, and no queue: try again when this one should be done.
+    if request.endpoint == "pages.index":  # the page keeps Flask's HTML
+        return TooManyRequests(str(exc), retry_after=exc.retry_after).get_response()
+    response = jsonify(error=str(exc), retry_after=exc.retry_after)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response, 429
+
+
+def training_unavailable(exc):
+    # A recipe id on a server without MNIST: not the asker's fault, and not this server's to fix by retrying.
+    return jsonify(error=str(exc)), 503
+
+
 def http_error(exc):
     # The API speaks JSON even when it refuses; pages keep Flask's HTML.
     if request.path.startswith("/api/"):
@@ -33,4 +48,6 @@ def register(app):
     app.register_error_handler(NotJson, not_json)
     app.register_error_handler(InputError, bad_input)
     app.register_error_handler(LinkError, bad_link)
+    app.register_error_handler(TrainingBusy, training_busy)
+    app.register_error_handler(TrainingUnavailable, training_unavailable)
     app.register_error_handler(HTTPException, http_error)

@@ -32,7 +32,8 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
     """Normalize the drawing as MNIST was, run it, and report every layer.
 
     ``activations`` are the 784 inputs the network saw (after normalization,
-    in 8-bit grey levels like MNIST's: k/255) then each layer's sigmoid outputs;
+    in 8-bit grey levels like MNIST's: k/255) then each layer's outputs (sigmoid, 0 to 1; a trained
+    network's ReLU hidden layers, 0 and up: the activation of each is /api/network's);
     ``weighted_sums`` the z = W a + b of each non-input layer; ``probabilities``
     the softmax of the output z. ``compact``: the arrays as base64 (see above).
     ``preprocess=False``: no normalization, the network is given the grid as sent.

@@ -1,7 +1,9 @@
 """The app's settings: from the environment (see README), then the caller's ``config``, then checked.
 
 MLP_WEIGHTS serves that one weights file alone; without it, every network of MLP_NETWORKS (the
-list, mlp/weights/networks.json by default). MLP_PUBLIC_URL is the site's public address and
+list, mlp/weights/networks.json by default). MNIST_DATA is the MNIST folder networks are trained on
+(POST /api/train; as the training command's, ../shared/data/mnist by default); without it the
+server trains nothing and says so. MLP_PUBLIC_URL is the site's public address and
 MLP_TRUSTED_HOSTS the Host names it answers to (web/public_url.py checks both).
 """
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 
 from mlp import registry
+from mlp.training import mnist
 
 from . import public_url
 
@@ -20,6 +23,7 @@ def configure(app, config=None):
     app.config.update(
         WEIGHTS=os.environ.get("MLP_WEIGHTS"),
         NETWORKS=os.environ.get("MLP_NETWORKS", str(registry.MANIFEST)),
+        MNIST_DATA=os.environ.get(mnist.ENV_VAR),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         # Static files are cached for 10 minutes, then revalidated by ETag (a cheap 304):
         # ES modules import each other by plain URL, so a long cache could mix versions.

@@ -1,9 +1,10 @@
 """Training and scoring: the data readers (MNIST, the pen digits), the distortions, backpropagation,
 the optimizers, and the two commands ``python -m mlp.train`` and ``python -m mlp.evaluate``.
 
-Serving needs none of this (the network the app runs is in mlp/ above). It needs one more install than
-the app: requirements-train.txt (skia-python, the rasterizer of Chromium's canvas, draws pen strokes
-exactly as the page does).
+Serving uses only the part that trains a visitor's own design on MNIST (recipe.py, recipe_training.py,
+and what they import: backprop, optim, mnist, blas); the rest needs one more install than the app:
+requirements-train.txt (skia-python, the rasterizer of Chromium's canvas, draws pen strokes exactly as
+the page does). tests/test_layers.py proves the app runs and trains without it.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Backpropagation for the sigmoid network, vectorized over a mini-batch.
+"""Backpropagation for the network (sigmoid or ReLU hidden layers), vectorized over a mini-batch.
 
 Parameters live in one flat vector (``FlatParams``) with the weight matrices
 and bias vectors as views into it, so that an optimizer updates all 13,002
@@ -15,21 +15,27 @@ Losses (both averaged over the batch):
   on its own to be bright for its digit and dark otherwise, so its glow is the
   network's belief in that digit, as the video says; a softmax cannot see a
   constant added to all ten sums, and leaves the sigmoids all bright.
+
+Each layer's activation is the network's (``FlatParams.activations``, all sigmoid by
+default): a sigmoid's derivative is a (1 - a), a ReLU's 1 where a > 0 and 0 elsewhere.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..network import sigmoid
+from ..network import ACTIVATIONS, OUTPUT_ACTIVATION, check_activations
 
 LOSSES = ("mse", "cross_entropy", "bce")
 
 
 class FlatParams:
-    """Weights (n_out, n_in) and biases of every layer, as views into ``flat``."""
+    """Weights (n_out, n_in) and biases of every layer, as views into ``flat``; ``activations``
+    one name per layer (mlp.network.ACTIVATIONS; default every layer sigmoid)."""
 
-    def __init__(self, sizes, dtype=np.float32):
+    def __init__(self, sizes, dtype=np.float32, activations=None):
         self.sizes = tuple(int(n) for n in sizes)
+        self.activations = check_activations(activations or [OUTPUT_ACTIVATION] * (len(self.sizes) - 1),
+                                             len(self.sizes) - 1)
         total = sum(o * i + o for i, o in zip(self.sizes[:-1], self.sizes[1:]))
         self.flat = np.zeros(total, dtype=dtype)
         self.weights, self.biases = [], []
@@ -41,11 +47,11 @@ class FlatParams:
             at += n_out
 
     def zeros_like(self):
-        return FlatParams(self.sizes, self.flat.dtype)
+        return FlatParams(self.sizes, self.flat.dtype, self.activations)
 
     @classmethod
-    def from_arrays(cls, weights, biases, dtype=np.float32):
-        params = cls((weights[0].shape[1],) + tuple(w.shape[0] for w in weights), dtype)
+    def from_arrays(cls, weights, biases, dtype=np.float32, activations=None):
+        params = cls((weights[0].shape[1],) + tuple(w.shape[0] for w in weights), dtype, activations)
         for dst, src in zip(params.weights + params.biases, list(weights) + list(biases)):
             dst[...] = src
         return params
@@ -57,12 +63,12 @@ def forward_train(params, x):
     a = x
     z_out = None
     last = len(params.weights) - 1
-    for i, (w, b) in enumerate(zip(params.weights, params.biases)):
+    for i, (w, b, name) in enumerate(zip(params.weights, params.biases, params.activations)):
         z = a @ w.T
         z += b
         if i == last:
             z_out = z.copy()
-        a = sigmoid(z, out=z)
+        a = ACTIVATIONS[name](z, out=z)
         acts.append(a)
     return acts, z_out
 
@@ -133,6 +139,9 @@ def gradients(params, x, y, loss="cross_entropy", grads=None, distill=None):
         if layer:
             a = acts[layer]
             delta = delta @ params.weights[layer]
-            delta *= a
-            delta *= 1.0 - a
+            if params.activations[layer - 1] == "relu":
+                delta *= a > 0
+            else:
+                delta *= a
+                delta *= 1.0 - a
     return value, grads
