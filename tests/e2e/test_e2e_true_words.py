@@ -176,3 +176,100 @@ def test_chinese_names_a_hidden_layer_one_way():
         assert not re.search(r"隱藏(?!層)\s*(\d|\{)", value), (key, value)
     for key, value in catalog("en").items():
         assert not re.search(r"\bhidden \{n\}", value), (key, value)
+
+
+# ---- Why this answer? (item 2) ----------------------------------------------------------------
+
+ADVISES = {"en": {"add": re.compile(r"add ink at", re.I), "remove": re.compile(r"take away the ink at", re.I)},
+           "zh-TW": {"add": re.compile(r"(?:^|。)在[^，。]{1,8}多畫"), "remove": re.compile(r"(?:^|。)擦掉[^，。]{1,8}的筆跡")}}
+
+
+def touched(grid, spot, add):
+    """The network's input with one touch of the pen at `spot`: its 3x3 patch inked, or wiped."""
+    out = list(grid)
+    r0, c0 = divmod(spot, 28)
+    for r in range(max(0, r0 - 1), min(28, r0 + 2)):
+        for c in range(max(0, c0 - 1), min(28, c0 + 2)):
+            out[r * 28 + c] = max(out[r * 28 + c], 1.0) if add else 0.0
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("digit", [4, 3, 7])
+def test_why_advises_only_what_works(open_page, server, lang, digit):
+    """Whatever the panel advises (ink added, or taken away) is tried here through the public API on the
+    very input the network saw: the runner-up must then win, or come within 10 points of the answer.
+    Advice that would not is not given: the panel says there is no close second. The maps are big
+    enough to read at 1366x768 (200 px or more), both in view."""
+    from tools.api_client import post_json as post
+    page = open_page(f"/?lang={lang}")
+    requests = []
+    page.on("request", lambda r: requests.append(r) if r.url.endswith("/api/explain") else None)
+    draw_digit(page, digit)
+    settle(page)
+    page.get_by_test_id("explain-open").click()
+    panel = page.get_by_test_id("explain")
+    expect(panel).to_have_attribute("data-state", "ready")
+    sentence = page.get_by_test_id("explain-sentence")
+    expect(sentence).to_be_visible()
+    text = sentence.inner_text()
+    reply = post(server, "/api/explain", requests[-1].post_data_json)
+    winner, runner_up = reply["digits"]
+    advised = False
+    for what, add in (("add_ink", True), ("remove_ink", False)):
+        if not ADVISES[lang]["add" if add else "remove"].search(text):
+            continue
+        advised = True
+        tried = post(server, "/api/predict", {"pixels": touched(reply["input"], reply[what]["pixel"], add),
+                                              "preprocess": False})
+        out = tried["activations"][-1]
+        others = max(v for d, v in enumerate(out) if d != runner_up)
+        assert out[runner_up] >= others - 0.10, (
+            f"the panel says {text!r}, but that touch leaves {runner_up} at {out[runner_up]:.0%} against {others:.0%}")
+    if not advised:
+        assert catalog(lang)["explain.noClose"].split("{")[0] in text, f"no advice, and no 'no close second': {text!r}"
+        assert panel.get_attribute("data-state") == "ready" and sentence.get_attribute("data-close") == "false"
+    for k in range(2):
+        box = page.get_by_test_id(f"explain-map-{k}").bounding_box()
+        assert box["width"] >= 200 and box["height"] >= 200, f"map {k} is {box['width']:.0f} px"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 768, f"map {k} is out of view: {box}"
+    assert str(runner_up) in text
+
+
+# ---- link previews (item 4) -------------------------------------------------------------------
+
+def test_a_link_from_the_chinese_page_previews_in_chinese(browser, server):
+    """A visitor whose browser asks for Chinese (no ?lang= in the address) draws and shares: the link
+    carries the language (web.sharelink.LANG_PARAM), and whoever fetches it without any cookie or header
+    (a chat app's crawler) gets Chinese og tags and a Chinese preview picture, not the English one."""
+    import html as html_lib
+    import urllib.parse
+    import urllib.request
+
+    from web.sharelink import LANG_PARAM
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-TW")
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-TW")
+        expect(page.locator("body")).to_have_attribute("data-live", "idle")
+        draw_digit(page, 3)
+        settle(page)
+        expect(page).to_have_url(re.compile(r"[?&]d=1"))
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+        assert query.get(LANG_PARAM) == ["zh-TW"], f"the link does not say its language: {page.url}"
+    finally:
+        context.close()
+    with urllib.request.urlopen(page.url) as r:  # no cookie, no Accept-Language: the link alone
+        text = r.read().decode("utf-8")
+    image = html_lib.unescape(re.search(r'<meta property="og:image" content="([^"]+)">', text).group(1))
+    title = html_lib.unescape(re.search(r'<meta property="og:title" content="([^"]+)">', text).group(1))
+    assert re.search(r"[\u4e00-\u9fff]", title), title
+    with urllib.request.urlopen(image) as r:
+        zh = r.read()
+    english = image.replace(f"&{LANG_PARAM}=zh-TW", "").replace(f"{LANG_PARAM}=zh-TW&", "")
+    assert english != image
+    with urllib.request.urlopen(english) as r:
+        en = r.read()
+    assert zh != en, "the Chinese link's preview is the English picture"
