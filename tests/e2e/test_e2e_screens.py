@@ -118,3 +118,72 @@ def test_the_network_list_label_is_never_cut(open_page, lang, viewport):
     for value in other.evaluate("(s) => [...s.options].map((o) => o.value)"):
         other.select_option(value)
         label_fits(other)
+
+
+# ---- a phone held sideways (item 7) ------------------------------------------------------------------
+
+def inside(inner, outer, what):
+    assert inner["x"] >= outer["x"] - 0.5 and inner["y"] >= outer["y"] - 0.5, f"{what}: {inner} starts outside {outer}"
+    assert inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5, f"{what}: {inner} ends right of {outer}"
+    assert inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 0.5, f"{what}: {inner} ends below {outer}"
+
+
+def screen(viewport):
+    return {"x": 0, "y": 0, **viewport}
+
+
+def visible_box(locator):
+    """The part of a panel's box that shows (a sheet taller than the screen is cut at its edges)."""
+    return locator.evaluate("""(el) => { const r = el.getBoundingClientRect();
+      return { x: r.x, y: Math.max(0, r.y), width: r.width, height: Math.min(innerHeight, r.bottom) - Math.max(0, r.y) }; }""")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sideways_painting_a_neuron_keeps_its_grid_in_view(open_page, lang):
+    """844x390, touch: while a finger draws on the pad, the pad, the weight grid (where the drawing's dots
+    are) and the panel's close button are whole on screen, none under another."""
+    page = open_page(f"/?lang={lang}", viewport=SIDEWAYS, has_touch=True, is_mobile=True)
+    page.get_by_test_id("edge-open").click()
+    panel = page.get_by_test_id("edge-detector")
+    expect(panel).to_be_visible()
+    pad = page.get_by_test_id("pad")
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + 0.2 * box["width"], box["y"] + 0.5 * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.8 * box["width"], box["y"] + 0.5 * box["height"], steps=8)
+    try:
+        view = screen(SIDEWAYS)
+        shown = visible_box(panel)
+        grid = page.get_by_test_id("edge-weights").bounding_box()
+        inside(grid, view, "the weight grid")
+        inside(grid, shown, "the weight grid in its panel")
+        close = page.get_by_test_id("edge-close").bounding_box()
+        inside(close, view, "the close button")
+        inside(close, shown, "the close button in its panel")
+        pad_box = pad.bounding_box()
+        inside(pad_box, view, "the pad")
+        assert pad_box["x"] + pad_box["width"] <= shown["x"], "the panel covers the pad"
+    finally:
+        page.mouse.up()
+    settle(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sideways_watch_it_learn_keeps_the_network_and_its_curve_in_view(open_page, lang):
+    """844x390, touch: Watch it learn shows the network (what its timeline changes) whole beside the panel,
+    not the pad, and the panel's accuracy curve whole."""
+    page = open_page(f"/?lang={lang}", viewport=SIDEWAYS, has_touch=True, is_mobile=True)
+    draw_digit(page, 3)
+    settle(page)
+    page.get_by_test_id("learn-open").click()
+    panel = page.get_by_test_id("learn")
+    expect(panel).to_have_attribute("data-shown", re.compile(r"\d"))
+    curve = page.get_by_test_id("learn-curve")
+    expect(curve).to_be_visible()
+    view = screen(SIDEWAYS)
+    shown = visible_box(panel)
+    inside(curve.bounding_box(), view, "the accuracy curve")
+    inside(curve.bounding_box(), shown, "the accuracy curve in its panel")
+    network = page.get_by_test_id("network").bounding_box()
+    inside(network, view, "the network")
+    assert network["x"] + network["width"] <= shown["x"] + 0.5, f"the panel covers the network: {network} {shown}"
