@@ -19,7 +19,7 @@ import { NetworkView } from './network/view.js';
 import { NetworkLabels } from './network/labels.js';
 import { Flow } from './network/flow.js';
 import { PixelInspector } from './network/pixels.js';
-import { SilenceBar } from './network/silence.js';
+import { SilenceBar, SilenceEffect } from './network/silence.js';
 import { NetworkPicker } from './network/picker.js';
 import { OptionLabels } from './network/option_labels.js';
 import { Panels } from './panels/panels.js';
@@ -76,6 +76,7 @@ new SilenceBar(byId('silence-bar'), {
   view,
   afterReset: () => (inspector.isOpen ? byId('silence-toggle') : view.neurons.current).focus(),
 });
+new SilenceEffect(byId('silence-effect'), { drawing, afterReset: () => byId('silence-toggle').focus() });
 
 const shared = share.open(); // a drawing from the link in the address bar, if it holds a good one
 if (shared) drawing.pad.showGrid(shared); // exactly the sender's 784 values: the same answer

@@ -9,7 +9,9 @@ Traditional Chinese, on a desktop (1366x768) and on a phone held upright (390x84
 """
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +19,7 @@ from playwright.sync_api import expect
 from tools.browser import PHONE
 from tools.drawing import DIGITS, draw_digit, settle
 
+ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("en", "zh-TW")
 DESKTOP = {"width": 1366, "height": 768}
 SIDEWAYS = {"width": 844, "height": 390}
@@ -187,3 +190,60 @@ def test_sideways_watch_it_learn_keeps_the_network_and_its_curve_in_view(open_pa
     network = page.get_by_test_id("network").bounding_box()
     inside(network, view, "the network")
     assert network["x"] + network["width"] <= shown["x"] + 0.5, f"the panel covers the network: {network} {shown}"
+
+
+# ---- a phone, silencing a neuron (item 8) --------------------------------------------------------
+
+def uncovered(page, locator, what):
+    """The element is whole on screen and the topmost thing at its centre (nothing over it)."""
+    box = locator.bounding_box()
+    assert box, f"{what} is not shown"
+    inside(box, screen(PHONE), what)
+    on_top = locator.evaluate("""(el) => { const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2); return !!hit && el.contains(hit); }""")
+    assert on_top, f"{what} is under something else"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_on_a_phone_silencing_shows_the_answers_change_in_view(open_page, server, lang):
+    """390x844, touch: silence the neurons that carry the answer one by one in the inspector's sheet:
+    after each, the answer the page now gives, and how it changed, is said in view (not under the
+    sheet), with Reset all; Reset all there brings every neuron back."""
+    from tools.api_client import floats, get_json, post_json
+    from tools.drawing import answer, draw
+
+    page = open_page(f"/?lang={lang}", viewport=PHONE, has_touch=True, is_mobile=True)
+    requests = []
+    page.on("request", lambda r: requests.append(r) if r.url.endswith("/api/predict") else None)
+    draw(page, DIGITS["7"])
+    original = int(answer(page))
+    # From the real network: the last hidden layer's neurons that favour the answer most, in order.
+    detail = get_json(server, "/api/network")
+    sizes = detail["sizes"]
+    last = len(sizes) - 2
+    acts = floats(post_json(server, "/api/predict", requests[-1].post_data_json)["activations"][last])
+    w = floats(detail["layers"][-1]["weights"])  # (10, n) row-major
+    ranked = sorted(range(sizes[-2]), key=lambda j: -acts[j] * w[original * sizes[-2] + j])
+    words = json.loads((ROOT / "static" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    before = original
+    for j in ranked[:8]:
+        page.get_by_test_id(f"neuron-{last}-{j}").click()
+        page.get_by_test_id("silence-toggle").click()
+        settle(page)
+        now = int(answer(page))
+        said = page.get_by_test_id("silence-answer")
+        expect(said).to_have_attribute("data-digit", str(now))
+        uncovered(page, said, "the answer's change")
+        uncovered(page, page.get_by_test_id("silence-reset-here"), "Reset all")
+        key = "silence.effect.same" if now == before else "silence.effect.changed"
+        expect(said).to_contain_text(words[key].split("{")[0].strip() or str(now))
+        if now != before:
+            assert str(before) in said.inner_text() and str(now) in said.inner_text()
+        before = now
+        if now != original:
+            break
+    assert before != original, "silencing the neurons that favour the answer most changes it"
+    page.get_by_test_id("silence-reset-here").click()
+    settle(page)
+    assert int(answer(page)) == original
+    expect(page.get_by_test_id("silence-bar")).to_be_hidden()
