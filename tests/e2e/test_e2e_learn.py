@@ -244,7 +244,7 @@ def test_play_runs_from_random_to_trained_and_ends_on_the_trained_answer(page, s
     expect(play).to_have_text("Pause")
     expect(page.get_by_test_id("learn-answer")).to_have_attribute("aria-live", "off")  # not read out step by step
     expect(play).to_have_attribute("data-state", "paused")  # it stops by itself at the end
-    expect(play).to_have_text("Play")
+    expect(play).to_have_text("Play training")
     shown(page, last)
     expect(page.get_by_test_id("learn-timeline")).to_have_value(str(last))
     expect(page.get_by_test_id("learn-answer")).to_have_attribute("aria-live", "polite")
