@@ -9,10 +9,13 @@ share of z_d = sum_i w_i x_i + b; with sigmoids (or ReLUs) between, it is the
 first-order share (for a network of ReLUs alone, and no biases, it would be exact). The weighted sum, not the glow, is explained: the glow saturates at 1,
 its gradient vanishes, and the map would go dark just where the answer is surest.
 
-To say what would most change the answer, the same backpropagation runs from
-the margin z_winner - z_runner_up: ink added where that falls fastest (where
-the pad is still empty) moves the answer towards the runner-up most; ink taken
-away where gradient x input is largest removes what most made it the winner.
+What would change the answer is not guessed from the gradient but tried: every
+touch of the pen (ink over a 3x3 patch, about the page's 2.4-pixel pen) added
+where the input has room for it, and every patch of ink taken away, is run
+through the network, all at once as one batch. The advice names the touch that
+brings the runner-up closest to the answer, and says whether it really makes the
+runner-up win ("flips"), brings it within NEAR of the leader ("nearly"), or
+neither ("none": there is no close second, and the page says so instead).
 """
 from __future__ import annotations
 
@@ -49,15 +52,50 @@ def region(index):
     return REGION_ROWS[min(r * 3 // SIDE, 2)], REGION_COLS[min(c * 3 // SIDE, 2)]
 
 
-def _blurred(values):
-    """Each pixel's 3x3 neighbourhood summed: one pixel is too small a place to name."""
-    g = np.pad(np.asarray(values, dtype=np.float64).reshape(SIDE, SIDE), 1)
-    return sum(g[dr:dr + SIDE, dc:dc + SIDE] for dr in range(3) for dc in range(3)).reshape(-1)
+# A suggestion "nearly" flips the answer when the runner-up's glow comes within this of the
+# brightest output's (on the 0..1 scale of the page's bars: 10 points).
+NEAR = 0.10
+PATCH = 3  # a touch of the pen: the 3x3 pixels around a spot (the page's pen is 2.4 pixels wide)
+
+
+def _patches():
+    """(784, 784) 0/1: row i is the 3x3 patch of pixels around pixel i (cut at the grid's edge)."""
+    r, c = np.divmod(np.arange(SIDE * SIDE), SIDE)
+    half = PATCH // 2
+    near = (np.abs(r[:, None] - r[None, :]) <= half) & (np.abs(c[:, None] - c[None, :]) <= half)
+    return near.astype(np.float32)  # the network's own precision
+
+
+PATCHES = _patches()
+
+
+def _patch_sums(values):
+    """Each pixel's 3x3 patch summed (where there is ink to take away)."""
+    g = np.pad(np.asarray(values, dtype=np.float64).reshape(SIDE, SIDE), PATCH // 2)
+    return sum(g[dr:dr + SIDE, dc:dc + SIDE] for dr in range(PATCH) for dc in range(PATCH)).reshape(-1)
+
+
+def _tried(network, x, changed, winner, runner_up, silenced):
+    """Each row of ``changed`` (a changed copy of x) through the network: the best row's suggestion.
+
+    Best: the row where the runner-up leads everything else most (or trails it least). Returns
+    (row, result, reads, after): result "flips" (the runner-up is the answer then), "nearly" (the
+    runner-up within NEAR of the answer then) or "none"; reads, the answer then; after, the glows
+    of that answer and of the runner-up then."""
+    out = network.forward(changed, silenced=silenced)[-1].astype(np.float64)
+    others = out.copy()
+    others[:, runner_up] = -np.inf
+    lead = out[:, runner_up] - others.max(axis=1)  # > 0: the runner-up is the answer
+    best = int(np.argmax(lead))
+    reads = int(np.argmax(out[best])) if lead[best] <= 0 else runner_up
+    result = "flips" if lead[best] > 0 else "nearly" if -lead[best] <= NEAR else "none"
+    return best, result, reads, [float(out[best, reads]), float(out[best, runner_up])]
 
 
 def explain(network: Network, x, silenced=None) -> dict:
     """The winning digit and the runner-up, each with its 784-pixel map (gradient x input of its
-    weighted sum), and where ink added or taken away would most change the answer."""
+    weighted sum) and its glow now, and the touch of ink added, and taken away, that brings the
+    runner-up closest to winning, each tried on the network (see the module's docstring)."""
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     acts = network.forward(x.astype(np.float32), silenced=silenced)
     order = np.argsort(-acts[-1], kind="stable")
@@ -66,14 +104,26 @@ def explain(network: Network, x, silenced=None) -> dict:
     maps = []
     for d in (winner, runner_up):
         maps.append(x * gradient(network, x, np.eye(n_out)[d], silenced))
-    margin = gradient(network, x, np.eye(n_out)[winner] - np.eye(n_out)[runner_up], silenced)
-    # Adding ink can only happen where there is room for it; taking it away only where it is.
-    add_score = np.where(x < 0.5, -_blurred(margin * (1 - x)), -np.inf)
-    remove_score = _blurred(x * margin)
-    add_at, remove_at = int(np.argmax(add_score)), int(np.argmax(remove_score))
+    # Ink can be added only where there is room for it (the spot itself not yet inked), and taken
+    # away only where there is some: every such touch is tried.
+    x32 = x.astype(np.float32)
+    can_add = np.flatnonzero(x < 0.5)
+    can_remove = np.flatnonzero(_patch_sums(x) > 0)
+    suggestions = {}
+    for name, spots, changed in (
+            ("add_ink", can_add, lambda s: np.maximum(x32, PATCHES[s])),
+            ("remove_ink", can_remove, lambda s: x32 * (1 - PATCHES[s]))):
+        if not spots.size:
+            suggestions[name] = {"pixel": -1, "region": None, "result": "none", "reads": winner,
+                                 "after": [float(acts[-1][winner]), float(acts[-1][runner_up])]}
+            continue
+        row, result, reads, after = _tried(network, x, changed(spots), winner, runner_up, silenced)
+        suggestions[name] = {"pixel": int(spots[row]), "region": region(spots[row]), "result": result,
+                             "reads": reads, "after": after}
     return {
         "winner": winner, "runner_up": runner_up,
+        "outputs": [float(acts[-1][winner]), float(acts[-1][runner_up])],
         "maps": maps,
-        "add_ink": {"pixel": add_at, "region": region(add_at), "towards": runner_up},
-        "remove_ink": {"pixel": remove_at, "region": region(remove_at), "from": winner},
+        "add_ink": {**suggestions["add_ink"], "towards": runner_up},
+        "remove_ink": {**suggestions["remove_ink"], "from": winner},
     }

@@ -43,6 +43,13 @@ def page_language(request):
     return LANGUAGES[0]
 
 
+def asked_language(args):
+    """The language a link names (``?lang=``, either supported value, any case), else the first: what a
+    link's preview picture is drawn in (a picture cached by anyone, so never from a cookie or a header)."""
+    asked = args.get("lang", "").lower()
+    return next((lang for lang in LANGUAGES if asked == lang.lower()), LANGUAGES[0])
+
+
 def translate(catalog, key, **params):
     """A catalog string with its {name} placeholders filled in (a missing key is a KeyError: loud)."""
     return re.sub(r"\{(\w+)\}", lambda m: str(params.get(m.group(1), m.group(0))), catalog[key])

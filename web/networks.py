@@ -159,6 +159,7 @@ class Networks:
                 self._evict()
         return made
 
-    def preview_png(self, pixels, entry, silenced) -> bytes:
-        """The link-preview picture of ``pixels`` read by the entry's network with ``silenced`` (checked) off."""
-        return self.previews.png(pixels, entry.id, silenced)
+    def preview_png(self, pixels, entry, silenced, words=None) -> bytes:
+        """The link-preview picture of ``pixels`` read by the entry's network with ``silenced`` (checked) off,
+        in ``words``'s language (web.preview.words_for; default: English)."""
+        return self.previews.png(pixels, entry.id, silenced, words)

@@ -7,7 +7,8 @@ from mlp.digit import FACTS as DIGIT_FACTS
 
 from . import public_url, sharelink
 from .inputs import InputError
-from .language import LANGUAGES, page_language, translate
+from .language import LANGUAGES, asked_language, page_language, translate
+from .preview import words_for
 from .query import drawing_from_query, network_from_query, silenced_from_query
 from .reply import infer
 
@@ -44,16 +45,18 @@ def language_context():
             "t": lambda key, **params: translate(catalog, key, **params)}
 
 
-def link_preview(networks, entry, silenced, catalog):
-    """The og tags of a share link (?d=): its preview picture and the answer in the title; None for a
-    link that cannot be opened (the page itself tells the person, in their language)."""
+def link_preview(networks, entry, silenced, catalog, lang):
+    """The og tags of a share link (?d=): its preview picture and the answer in the title, both in the
+    page's language ``lang``; None for a link that cannot be opened (the page itself tells the person,
+    in their language)."""
     try:
         code, pixels = drawing_from_query(request.args)
     except sharelink.LinkError:
         return None
     answer = infer(entry.network, pixels, silenced=silenced)["prediction"]
     image = url_for(".preview_png", d=code, **({} if entry is networks.default else {"network": entry.id}),
-                    **({sharelink.SILENCED_PARAM: sharelink.encode_silenced(silenced)} if silenced else {}))
+                    **({sharelink.SILENCED_PARAM: sharelink.encode_silenced(silenced)} if silenced else {}),
+                    **({sharelink.LANG_PARAM: lang} if lang != LANGUAGES[0] else {}))
     return {"image": public_url.absolute(image, current_app.config["PUBLIC_URL"], request),
             "title": translate(catalog, "og.title.blank") if answer is None
             else translate(catalog, "og.title.answer", digit=answer)}
@@ -80,8 +83,9 @@ def index():
             silenced = silenced_from_query(request.args, net)
         except InputError:
             bad_off = True
-    catalog = current_app.extensions["catalogs"][page_language(request)]
-    og = link_preview(networks, entry, silenced, catalog) if "d" in request.args else None
+    lang = page_language(request)
+    catalog = current_app.extensions["catalogs"][lang]
+    og = link_preview(networks, entry, silenced, catalog, lang) if "d" in request.args else None
     accuracy = net.meta.get("test_accuracy")
     response = make_response(render_template(
         "index.html", network_id=entry.id, default_network=networks.default.id, sizes=net.sizes,
@@ -97,7 +101,8 @@ def preview_png():
     networks = current_app.extensions["networks"]
     entry = networks.entry(network_from_query(request.args, networks.ids()))
     silenced = silenced_from_query(request.args, entry.network)
-    response = current_app.response_class(networks.preview_png(pixels, entry, silenced), mimetype="image/png")
+    words = words_for(current_app.extensions["catalogs"], asked_language(request.args))  # ?lang=, else English
+    response = current_app.response_class(networks.preview_png(pixels, entry, silenced, words), mimetype="image/png")
     response.cache_control.public = True
     response.cache_control.max_age = 86400  # the picture of a link never changes
     return response

@@ -14,12 +14,21 @@ predictions). What makes it cheap:
 - ``PreviewCache`` keeps the PNG of recent drawings (every chat app a link is
   posted in asks for the same picture), one cache for every network's pictures.
 ``benchmarks/preview_speed.py`` prints the CPU per render.
+
+The picture speaks the link's language (``?lang=``): its words are the catalogs' (static/i18n,
+PREVIEW_KEYS), drawn with Pillow's bundled font, or, for a language that font cannot write
+(Chinese), with a font shipped here (FONTS: web/fonts/, a subset made by tools/preview_font.py,
+licence in web/fonts/OFL.txt). Should that font be missing or unreadable, the picture is drawn
+in English rather than with boxes for glyphs.
 """
 from __future__ import annotations
 
 import functools
 import io
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -27,6 +36,7 @@ from PIL import Image, ImageDraw, ImageFont
 from mlp.digit import N_CLASSES, SIDE
 from mlp.preprocess import to_bytes
 
+from .language import I18N_DIR, LANGUAGES, translate
 from .reply import infer
 from .sharelink import canonical_silenced
 
@@ -79,23 +89,69 @@ def _lut(ramp):
     return (_START[ramp] + np.rint(np.arange(256) * (n - 1) / 255)).astype(np.uint8)
 
 
-def _font(size):
-    # Pillow's bundled font: present on every machine, no file to ship.
-    return ImageFont.load_default(size=size)
+# The picture's words: these catalog keys (static/i18n/<lang>.json), in the link's language.
+PREVIEW_KEYS = ("preview.reads", "preview.nothing", "preview.silencedOne", "preview.silenced", "preview.about")
+# A language Pillow's bundled font cannot write has its own font (only the glyphs PREVIEW_KEYS need).
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS = {"zh-TW": FONT_DIR / "preview-zh-TW.otf"}
 
 
-def _mask(text, size):
+@dataclass(frozen=True)
+class Words:
+    """The picture's words in one language, and the font file to draw them with (None: Pillow's own)."""
+    lang: str
+    reads: str
+    nothing: str
+    silenced_one: str
+    silenced: str
+    about: str
+    font: str | None = None
+
+
+@functools.cache
+def _readable(path) -> bool:
+    try:
+        ImageFont.truetype(str(path), 20)
+    except OSError:
+        return False
+    return True
+
+
+def words_for(catalogs, lang) -> Words:
+    """The picture's words in ``lang`` (from ``catalogs``, {lang: catalog}); in English when that
+    language needs a font that cannot be read (a truthful picture, never boxes instead of glyphs)."""
+    font = FONTS.get(lang)
+    if lang not in catalogs or (font is not None and not _readable(font)):
+        lang, font = LANGUAGES[0], None
+    c = catalogs[lang]
+    return Words(lang, *(c[key] for key in PREVIEW_KEYS), font=None if font is None else str(font))
+
+
+@functools.cache
+def english() -> Words:
+    """The English words (the default, and the fallback)."""
+    catalog = json.loads((I18N_DIR / f"{LANGUAGES[0]}.json").read_text(encoding="utf-8"))
+    return words_for({LANGUAGES[0]: catalog}, LANGUAGES[0])
+
+
+@functools.cache
+def _font(size, face=None):
+    # Pillow's bundled font: present on every machine, no file to ship; `face`: a font file of ours.
+    return ImageFont.load_default(size=size) if face is None else ImageFont.truetype(face, size)
+
+
+def _mask(text, size, face=None):
     """(mask as uint8 array, (dx, dy)): the text's antialiased coverage, cropped to its ink."""
-    font = _font(size)
+    font = _font(size, face)
     left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((0, 0), text, font=font)
     image = Image.new("L", (right - left, bottom - top))
     ImageDraw.Draw(image).text((-left, -top), text, font=font, fill=255)
     return np.asarray(image), (left, top)
 
 
-def _put(canvas, text, size, at, ramp):
+def _put(canvas, text, size, at, ramp, face=None):
     """Write antialiased text into an index canvas, over the background."""
-    mask, (dx, dy) = _mask(text, size)
+    mask, (dx, dy) = _mask(text, size, face)
     x, y = at[0] + dx, at[1] + dy
     region = canvas[y:y + mask.shape[0], x:x + mask.shape[1]]
     np.copyto(region, _lut(ramp)[mask], where=mask > 0)
@@ -111,50 +167,54 @@ def _bar_y(digit):
     return BAR_TOP + digit * (BAR_H + BAR_GAP)
 
 
-def about(sizes, n_params) -> str:
+def about(sizes, n_params, words=None) -> str:
     """The footer: the network's layer sizes and parameter count, e.g. "784 - 16 - 16 - 10 network, 13,002 ..."."""
-    return f"{' - '.join(str(n) for n in sizes)} network, {n_params:,} weights and biases"
+    words = words or english()
+    return translate({"w": words.about}, "w", sizes=" - ".join(str(n) for n in sizes), params=f"{n_params:,}")
 
 
-def silenced_words(n_silenced) -> str:
+def silenced_words(n_silenced, words=None) -> str:
     """Beside the answer when the link silenced hidden neurons: the answer is not the whole network's."""
-    return f"{n_silenced} neuron{'s' if n_silenced > 1 else ''} silenced"
+    words = words or english()
+    return translate({"w": words.silenced_one if n_silenced == 1 else words.silenced}, "w", n=n_silenced)
 
 
 @functools.cache
-def _template(sizes, n_params):
+def _template(sizes, n_params, words):
     """Everything that is the same on every picture of a network, as palette indices (built once per process)."""
     canvas = np.zeros((HEIGHT, WIDTH), dtype=np.uint8)  # index 0: the background
     g0x, g0y, g1x, g1y = GRID_LEFT - 2, GRID_TOP - 2, GRID_LEFT + SIDE * CELL + 1, GRID_TOP + SIDE * CELL + 1
     _rect(canvas, (g0x, g0y, g1x, g1y), _SOLID["frame"])  # a 2-pixel frame around the grid
     _rect(canvas, (g0x + 2, g0y + 2, g1x - 2, g1y - 2), 0)
-    _put(canvas, "The network reads", 34, (TEXT_LEFT, 40), "muted")
+    _put(canvas, words.reads, 34, (TEXT_LEFT, 40), "muted", words.font)
     for digit in range(N_CLASSES):
         y = _bar_y(digit)
         _put(canvas, str(digit), 20, (TEXT_LEFT, y - 1), "label")
         _rect(canvas, (BAR_LEFT, y, BAR_LEFT + BAR_W, y + BAR_H), _SOLID["bar_back"])
     # The bundled font has no arrow glyph: keep the footer to plain characters.
-    _put(canvas, about(sizes, n_params), 20, (TEXT_LEFT, HEIGHT - 42), "muted")
+    _put(canvas, about(sizes, n_params, words), 20, (TEXT_LEFT, HEIGHT - 42), "muted", words.font)
     canvas.setflags(write=False)
     return canvas
 
 
 @functools.cache
-def _answer(text):
+def _answer(text, words):
     """The big answer ("0".."9" or "?") and, for "?", the words beside it: [(mask, (x, y))]."""
     mask, (dx, dy) = _mask(text, 220)
     parts = [(mask, (ANSWER_AT[0] + dx, ANSWER_AT[1] + dy))]
     if text == "?":
-        words, (wx, wy) = _mask("nothing drawn", 30)
-        parts.append((words, (TEXT_LEFT + 150 + wx, 170 + wy)))
+        nothing, (wx, wy) = _mask(words.nothing, 30, words.font)
+        parts.append((nothing, (TEXT_LEFT + 150 + wx, 170 + wy)))
     return parts
 
 
-def render(pixels, prediction, probabilities, network, n_silenced=0) -> bytes:
+def render(pixels, prediction, probabilities, network, n_silenced=0, words=None) -> bytes:
     """PNG bytes: the 28x28 grid as big square pixels, the answer and the ten probabilities;
     the footer names ``network``'s layer sizes and parameters (whatever stack of layers it has);
-    beside the answer, how many hidden neurons were silenced for it (``n_silenced``), if any."""
-    canvas = _template(tuple(network.sizes), network.n_params).copy()
+    beside the answer, how many hidden neurons were silenced for it (``n_silenced``), if any;
+    the words in ``words``'s language (default: English)."""
+    words = words or english()
+    canvas = _template(tuple(network.sizes), network.n_params, words).copy()
 
     grid = np.clip(np.asarray(pixels, dtype=np.float32).reshape(SIDE, SIDE), 0, 1)
     levels = np.rint(grid * (GRID_LEVELS - 1)).astype(np.uint8) + _START["ink"]
@@ -163,12 +223,12 @@ def render(pixels, prediction, probabilities, network, n_silenced=0) -> bytes:
         np.repeat(np.repeat(levels, CELL, axis=0), CELL, axis=1)
 
     ramp = "muted" if prediction is None else "accent"
-    for mask, (x, y) in _answer("?" if prediction is None else str(int(prediction))):
+    for mask, (x, y) in _answer("?" if prediction is None else str(int(prediction)), words):
         region = canvas[y:y + mask.shape[0], x:x + mask.shape[1]]
         np.copyto(region, _lut(ramp)[mask], where=mask > 0)
 
     if n_silenced:
-        _put(canvas, silenced_words(n_silenced), 26, (TEXT_LEFT + 150, 240), "muted")
+        _put(canvas, silenced_words(n_silenced, words), 26, (TEXT_LEFT + 150, 240), "muted", words.font)
 
     for digit, p in enumerate(np.asarray(probabilities, dtype=np.float64)):
         if p > 0:
@@ -201,17 +261,20 @@ class PreviewCache:
         self.default = next(iter(self.networks))
         self._png = functools.lru_cache(maxsize=size)(self._render)
 
-    def png(self, pixels, network=None, silenced=()) -> bytes:
+    def png(self, pixels, network=None, silenced=(), words=None) -> bytes:
         """The picture of ``pixels`` read by the network of id ``network`` (None: the default) with the
-        hidden neurons ``silenced`` ([(layer, index), ...], checked by the caller) held at 0."""
+        hidden neurons ``silenced`` ([(layer, index), ...], checked by the caller) held at 0, in
+        ``words``'s language (words_for; default: English)."""
         key = tuple(canonical_silenced(silenced))
-        return self._png(self.default if network is None else network, to_bytes(pixels).tobytes(), key)
+        return self._png(self.default if network is None else network, to_bytes(pixels).tobytes(), key,
+                         words or english())
 
     def info(self):
         return self._png.cache_info()
 
-    def _render(self, network_id, levels: bytes, silenced: tuple) -> bytes:
+    def _render(self, network_id, levels: bytes, silenced: tuple, words: Words) -> bytes:
         network = self.networks[network_id]
         reply = infer(network, np.frombuffer(levels, dtype=np.uint8).astype(np.float32) / np.float32(255),
                       silenced=list(silenced))
-        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], network, len(silenced))
+        return render(reply["activations"][0], reply["prediction"], reply["probabilities"], network, len(silenced),
+                      words)

@@ -52,6 +52,13 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
     return reply
 
 
+def _suggestion(s, key):
+    """One piece of advice as JSON: where (pixel, region: null when there is nowhere to try), and what
+    trying it on the network gave (result, reads, after)."""
+    return {"pixel": s["pixel"], "region": None if s["region"] is None else list(s["region"]), key: s[key],
+            "result": s["result"], "reads": s["reads"], "after": _rounded(s["after"])}
+
+
 def explanation(network: Network, pixels, preprocess: bool = True, silenced=None) -> dict:
     """The /api/explain reply: why the network answered what it did (mlp.explain), on the input it saw
     (``input``: the 784 values given to the network, as /api/predict's first activations, for the maps' backdrop)."""
@@ -61,10 +68,8 @@ def explanation(network: Network, pixels, preprocess: bool = True, silenced=None
         "prediction": seen.prediction, "empty": seen.empty,
         "input": _rounded(seen.activations[0]),
         "digits": [why["winner"], why["runner_up"]],
+        "outputs": _rounded(why["outputs"]),
         "maps": [_rounded(m) for m in why["maps"]],
-        "add_ink": {"pixel": why["add_ink"]["pixel"], "region": list(why["add_ink"]["region"]),
-                    "towards": why["add_ink"]["towards"]},
-        "remove_ink": {"pixel": why["remove_ink"]["pixel"], "region": list(why["remove_ink"]["region"]),
-                       "from": why["remove_ink"]["from"]},
+        "add_ink": _suggestion(why["add_ink"], "towards"),
+        "remove_ink": _suggestion(why["remove_ink"], "from"),
     }
-

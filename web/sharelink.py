@@ -51,6 +51,10 @@ quantize = to_bytes  # values in [0, 1] -> the bytes 0..255 a link carries
 # "1.3_2.0" (characters a URL never escapes: a comma would be %2C in the address bar).
 # static/js/core/sharelink.js's encodeSilenced writes the same text (the e2e tests check).
 SILENCED_PARAM = "off"
+# The language the link was shared in (the page's ?lang=, web/language.py): a link from a page in
+# another language than the first carries it, so its preview (og:title, og:image) speaks it too.
+# static/js/core/sharelink.js's LANG_PARAM is the same (the e2e tests check).
+LANG_PARAM = "lang"
 MAX_SILENCED_LENGTH = 2048  # every hidden neuron of the biggest network here (192) is ~1,100 characters
 _SILENCED = re.compile(r"[0-9]{1,3}\.[0-9]{1,4}(?:_[0-9]{1,3}\.[0-9]{1,4})*")
 

@@ -19,8 +19,9 @@ import { NetworkView } from './network/view.js';
 import { NetworkLabels } from './network/labels.js';
 import { Flow } from './network/flow.js';
 import { PixelInspector } from './network/pixels.js';
-import { SilenceBar } from './network/silence.js';
+import { SilenceBar, SilenceEffect } from './network/silence.js';
 import { NetworkPicker } from './network/picker.js';
+import { OptionLabels } from './network/option_labels.js';
 import { Panels } from './panels/panels.js';
 import { Inspector } from './panels/inspector.js';
 import { EdgeDetector } from './panels/edge_detector.js';
@@ -59,6 +60,7 @@ new NetworkLabels(view, SIZES, document.querySelector('.key-neg'));
 new Flow({ drawing, view });
 new PixelInspector(byId('input-pixels'), byId('pixel-info'), { view, sizes: SIZES });
 new NetworkPicker(byId('network-form'), { grid: () => drawing.shareable() });
+new OptionLabels(document.querySelectorAll('.network-select')); // the network lists' labels, never cut
 
 // The side panels, one open at a time (panels/panels.js): each is a SidePanel (panels/side_panel.js).
 const panels = new Panels(document.querySelector('.layout'), drawing.pad.canvas);
@@ -74,6 +76,7 @@ new SilenceBar(byId('silence-bar'), {
   view,
   afterReset: () => (inspector.isOpen ? byId('silence-toggle') : view.neurons.current).focus(),
 });
+new SilenceEffect(byId('silence-effect'), { drawing, afterReset: () => byId('silence-toggle').focus() });
 
 const shared = share.open(); // a drawing from the link in the address bar, if it holds a good one
 if (shared) drawing.pad.showGrid(shared); // exactly the sender's 784 values: the same answer

@@ -58,18 +58,22 @@ def bar_pcts(page):
 
 
 def pixel(page, testid, i):
-    """The [r, g, b] a canvas shows in cell i of its 28x28 grid: the colour most of the cell's
-    device pixels have (the dashed ring may cross a cell)."""
+    """The [r, g, b] a map shows at the centre of cell i of its 28x28 grid (the map is drawn smoothed:
+    its backing store has an odd whole number of pixels per cell, so that pixel is the cell's own colour)."""
     return page.evaluate("""([id, i]) => {
       const c = document.querySelector(`[data-testid="${id}"]`);
-      const x0 = Math.ceil((i % 28) * c.width / 28), x1 = Math.floor(((i % 28) + 1) * c.width / 28);
-      const y0 = Math.ceil(Math.floor(i / 28) * c.height / 28), y1 = Math.floor((Math.floor(i / 28) + 1) * c.height / 28);
-      const d = c.getContext('2d').getImageData(x0, y0, x1 - x0, y1 - y0).data;
-      const count = new Map();
-      for (let k = 0; k < d.length; k += 4) { const key = `${d[k]},${d[k + 1]},${d[k + 2]}`; count.set(key, (count.get(key) || 0) + 1); }
-      const [best] = [...count.entries()].sort((a, b) => b[1] - a[1])[0];
-      return best.split(',').map(Number);
+      const cell = c.width / 28;
+      const x = (i % 28) * cell + (cell - 1) / 2, y = Math.floor(i / 28) * cell + (cell - 1) / 2;
+      return [...c.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3)];
     }""", [testid, i])
+
+
+def off_ring(canvas_ring, i):
+    """Whether cell i is clear of the dashed ring drawn around cell `canvas_ring` (-1: none)."""
+    if canvas_ring < 0:
+        return True
+    (r, c), (rr, rc) = divmod(i, 28), divmod(canvas_ring, 28)
+    return abs(((r - rr) ** 2 + (c - rc) ** 2) ** 0.5 - 1.7) > 0.75
 
 
 def near(rgb, want, tol=4):
@@ -100,12 +104,30 @@ def explained(page):
     return maps
 
 
+def fill(text, **params):
+    for k, v in params.items():
+        text = text.replace("{" + k + "}", str(v))
+    return text
+
+
 def expected_sentence(lang, reply):
+    """What the panel must say for this /api/explain reply: each piece of advice the server found to
+    work (flips, or nearly), else that there is no close second, with the reply's own numbers."""
     cat = catalog(lang)
     place = lambda words: cat["explain.place.{}.{}".format(*words)]  # noqa: E731
-    return (cat["explain.sentence"].replace("{towards}", str(reply["add_ink"]["towards"]))
-            .replace("{add}", place(reply["add_ink"]["region"])).replace("{from}", str(reply["remove_ink"]["from"]))
-            .replace("{remove}", place(reply["remove_ink"]["region"])))
+    winner, runner_up = reply["digits"]
+    parts = []
+    for what, where in (("add_ink", "add"), ("remove_ink", "remove")):
+        tip = reply[what]
+        if tip["result"] in ("flips", "nearly"):
+            parts.append(fill(cat[f"explain.{where}.{tip['result']}"], **{where: place(tip["region"])}, towards=runner_up,
+                              reads=tip["reads"], pReads=round(tip["after"][0] * 100), pTowards=round(tip["after"][1] * 100)))
+    if len(parts) == 2:
+        return fill(cat["explain.both"], first=parts[0], second=parts[1])
+    if parts:
+        return parts[0]
+    return fill(cat["explain.noClose"], **{"from": winner}, towards=runner_up, pFrom=round(reply["outputs"][0] * 100),
+                pRunner=round(reply["outputs"][1] * 100))
 
 
 # ---- Why this answer? ------------------------------------------------------------------------
@@ -137,22 +159,28 @@ def check_explanation(page, server, lang, requests, explain_request):
     pos = [131, 193, 103]  # main.css --green, the default palette's positive colour
     neg = [252, 98, 85]    # --red
     grid = predict(server, body)["activations"][0]  # the input the network saw, 0..255
+    works = lambda tip: tip["result"] in ("flips", "nearly")  # noqa: E731
     for k, values in enumerate(reply["maps"]):
+        tip = reply["remove_ink"] if k == 0 else reply["add_ink"]
+        ring = tip["pixel"] if works(tip) else -1
+        assert int(page.get_by_test_id(f"explain-map-{k}").get_attribute("data-ring")) == ring, "a ring only for advice given"
+        clear = lambda i, ring=ring: off_ring(ring, i)  # noqa: E731
         # Scaled by the map's largest |value|: that cell in full colour, the other sign's strongest in its hue.
         top = max(range(784), key=lambda i: abs(values[i]))
-        assert near(pixel(page, f"explain-map-{k}", top), pos if values[top] > 0 else neg), "the strongest push: full colour"
+        if clear(top):
+            assert near(pixel(page, f"explain-map-{k}", top), pos if values[top] > 0 else neg), "the strongest push: full colour"
         up = max(range(784), key=lambda i: values[i])
         down = min(range(784), key=lambda i: values[i])
-        if values[up] > 0.2 * abs(values[top]):
+        if values[up] > 0.2 * abs(values[top]) and clear(up):
             r, g, b = pixel(page, f"explain-map-{k}", up)
             assert g > r + 20, ("pushed up: green", r, g, b)
-        if values[down] < -0.2 * abs(values[top]):
+        if values[down] < -0.2 * abs(values[top]) and clear(down):
             r, g, b = pixel(page, f"explain-map-{k}", down)
             assert r > g + 20, ("pushed down: red", r, g, b)
-        blank = next(i for i in range(784) if grid[i] == 0)
+        blank = next(i for i in range(784) if grid[i] == 0 and clear(i))
         assert near(pixel(page, f"explain-map-{k}", blank), [8, 12, 20], 2), "no ink, no colour"
         m = max(abs(v) for v in values)
-        faint = [i for i in range(784) if grid[i] > 200 and abs(values[i]) < 0.002 * m]
+        faint = [i for i in range(784) if grid[i] > 200 and abs(values[i]) < 0.002 * m and clear(i)]
         for i in faint[:3]:
             r, g, b = pixel(page, f"explain-map-{k}", i)
             assert 60 < r < 110 and abs(r - g) < 12 and abs(g - b) < 14, ("ink shows faint grey", r, g, b)

@@ -244,7 +244,7 @@ def test_play_runs_from_random_to_trained_and_ends_on_the_trained_answer(page, s
     expect(play).to_have_text("Pause")
     expect(page.get_by_test_id("learn-answer")).to_have_attribute("aria-live", "off")  # not read out step by step
     expect(play).to_have_attribute("data-state", "paused")  # it stops by itself at the end
-    expect(play).to_have_text("Play")
+    expect(play).to_have_text("Play training")
     shown(page, last)
     expect(page.get_by_test_id("learn-timeline")).to_have_value(str(last))
     expect(page.get_by_test_id("learn-answer")).to_have_attribute("aria-live", "polite")
@@ -328,7 +328,7 @@ def test_labels_in_both_languages(open_page):
     expect(chip).to_have_text("看它學習")
     chip.click()
     expect(page.locator("#learn-title")).to_have_text("看它學習")
-    expect(page.get_by_test_id("learn-play")).to_have_text("播放")
+    expect(page.get_by_test_id("learn-play")).to_have_text("播放訓練過程")
     slider = page.get_by_test_id("learn-timeline")
     expect(slider).to_have_attribute("aria-label", "訓練時間軸")
     slider.focus()
@@ -342,7 +342,7 @@ def test_labels_in_both_languages(open_page):
     # Switched in place to English: every label follows, at the same step.
     page.get_by_test_id("lang-en").click()
     expect(page.locator("#learn-title")).to_have_text("Watch it learn")
-    expect(page.get_by_test_id("learn-play")).to_have_text("Play")
+    expect(page.get_by_test_id("learn-play")).to_have_text("Play training")
     expect(slider).to_have_attribute("aria-label", "Training timeline")
     expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^step 0 of [\d,]+ \(epoch 0\), test accuracy \d+\.\d%$"))
     expect(page.get_by_test_id("learn-answer")).to_have_text(re.compile(r"^At this step it reads: \d, \d+%$"))

@@ -129,6 +129,9 @@ export function encode(values) {
 /** The query parameter: web.sharelink.SILENCED_PARAM. */
 export const SILENCED_PARAM = 'off';
 
+/** The language a link was shared in: web.sharelink.LANG_PARAM (its preview speaks it). */
+export const LANG_PARAM = 'lang';
+
 /**
  * [[layer, index], ...] -> the link's off= text, as web.sharelink.encode_silenced writes it: "LAYER.INDEX"
  * pairs joined by "_", sorted and each once (e.g. "1.3_2.0"); "" for none. (Read on the server only:

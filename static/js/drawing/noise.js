@@ -8,6 +8,9 @@ import { N_PIXELS } from '../core/digit.js';
 import { onReply } from '../core/shown.js';
 import { t, onLanguageChange } from '../ui/i18n.js';
 
+/** An output lit to at least this looks sure of its digit (the note says so, and why). */
+export const SURE = 0.5;
+
 /** `n` uniform random values in 0..1 (a 28x28 grid of pure noise). */
 export function randomPixels(n = N_PIXELS, random = Math.random) {
   return Array.from({ length: n }, () => random());
@@ -18,6 +21,7 @@ export class NoiseNote {
   constructor(el, { button, drawing }) {
     this.el = el;
     this.answer = el.querySelector('[data-field="answer"]');
+    this.why = el.querySelector('[data-field="why"]');
     this.reply = null;
     this.pad = drawing.pad;
     this.image = null; // the pad's grid when it is the noise the button made
@@ -39,6 +43,7 @@ export class NoiseNote {
   show() {
     this.reply = null;
     this.answer.textContent = '';
+    this.why.textContent = '';
     this.el.hidden = false;
   }
 
@@ -51,15 +56,19 @@ export class NoiseNote {
   /**
    * The network's reply to the noise: its answer and how brightly that output neuron
    * lights up, as a percentage: the same number as that digit's bar under the pad
-   * (answer.js). Lit past half, it looks sure of a digit that is not there.
+   * (answer.js); then why, in the words that fit that number. The answer is the brightest
+   * output, so below SURE every output is dim; at SURE or past it one looks sure of a digit
+   * that is not there.
    */
   update(reply) {
     this.reply = reply;
     if (!this.isShown || !reply || reply.prediction === null || reply.prediction === undefined) return;
     const digit = reply.prediction;
     const a = reply.activations[reply.activations.length - 1][digit];
-    const key = a >= 0.5 ? 'noise.answer.sure' : 'noise.answer.unsure';
-    this.answer.textContent = t(key, { digit, pct: Math.round(a * 100) });
+    const sure = a >= SURE;
+    this.el.dataset.lit = String(sure);
+    this.answer.textContent = t(sure ? 'noise.answer.sure' : 'noise.answer.unsure', { digit, pct: Math.round(a * 100) });
+    this.why.textContent = t(sure ? 'noise.why.lit' : 'noise.why.dim');
   }
 
   /** The language changed. */

@@ -1,7 +1,8 @@
 // Sharing a drawing by link. The address bar always holds the current drawing
 // as /?d=CODE (history.replaceState, so Back is never flooded), the network
 // that reads it as &network=ID unless it is the default, and its silenced hidden
-// neurons as &off=1.3_2.0 (sharelink.js's form) if any; the Share button copies it.
+// neurons as &off=1.3_2.0 (sharelink.js's form) if any, and the page's language as &lang= unless it
+// is the first (English), so the link's preview speaks it; the Share button copies it.
 // A ?network= or &off= the server could not use is dropped, with the server's note kept.
 // Opening such a link shows the drawing it holds, or a friendly note when the link is damaged.
 // Only a drawing from someone else's link is called shared: the tab remembers (sessionStorage)
@@ -9,8 +10,8 @@
 // Everything from a link is decoded into numbers by sharelink.js; no link text is ever put
 // into the page as HTML.
 
-import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM } from '../core/sharelink.js';
-import { t, onLanguageChange } from '../ui/i18n.js';
+import { encode, decode, encodeSilenced, LinkError, REASONS, SILENCED_PARAM, LANG_PARAM } from '../core/sharelink.js';
+import { t, onLanguageChange, language, LANGUAGES } from '../ui/i18n.js';
 import { network as shownNetwork, silenced as shownSilenced, onAskedChange } from '../core/asked.js';
 
 const PARAM = 'd';
@@ -33,7 +34,8 @@ const reasonKey = (err) => (REASONS.includes(err.reason) ? `link.reason.${err.re
 /**
  * The address for `grid` (784 values) read by `network` (an id; by default the page's) with `silenced`
  * hidden neurons (by default the page's): the current one with ?d= set (none for an empty drawing),
- * ?network= set (none for the default network) and &off= set (none when every neuron is on).
+ * ?network= set (none for the default network) and &off= set (none when every neuron is on); &lang=
+ * the page's language when it is not the first (a link from the Chinese page previews in Chinese).
  */
 export function addressFor(grid, { href = window.location.href, network = shownNetwork(), silenced = shownSilenced() } = {}) {
   const url = new URL(href);
@@ -43,6 +45,7 @@ export function addressFor(grid, { href = window.location.href, network = shownN
   else url.searchParams.delete(NETWORK);
   if (silenced.length) url.searchParams.set(SILENCED_PARAM, encodeSilenced(silenced));
   else url.searchParams.delete(SILENCED_PARAM);
+  if (language() && language() !== LANGUAGES[0]) url.searchParams.set(LANG_PARAM, language());
   url.hash = '';
   return url.href;
 }

@@ -65,10 +65,16 @@ export class OwnHand extends SidePanel {
     this.update();
   }
 
-  /** The reply on screen for the drawing on the pad, once the pen is up (or null). */
+  /**
+   * Whether the pad holds the learner's own strokes: only those are their handwriting. Noise
+   * (the Noise button) or a drawing from a link (someone else's) is never labelled.
+   */
+  get ownStrokes() { return this.drawing.pad.image === null && this.drawing.pad.strokes.length > 0; }
+
+  /** The reply on screen for the learner's own drawing on the pad, once the pen is up (or null). */
   current() {
     const reply = currentReply();
-    return reply && !reply.empty && !this.drawing.isEmpty && !this.drawing.penDown ? reply : null;
+    return reply && !reply.empty && this.ownStrokes && !this.drawing.penDown ? reply : null;
   }
 
   /** The drawing or its reply changed: the digit buttons follow (enabled for an unlabelled answer). */
@@ -76,8 +82,9 @@ export class OwnHand extends SidePanel {
     const reply = this.current();
     const ready = Boolean(reply) && reply !== this.labelled;
     for (const b of this.el.digits) b.disabled = !ready;
+    const notYours = !this.drawing.isEmpty && !this.ownStrokes; // noise, or a link's drawing
     this.el.hint.textContent = ready ? t('ownHand.hintReady', { digit: reply.prediction })
-      : reply ? t('ownHand.hintDone') : t('ownHand.hintDraw');
+      : reply ? t('ownHand.hintDone') : notYours ? t('ownHand.hintNotYours') : t('ownHand.hintDraw');
     // Labelled: the pad's own Clear may be under the sheet on a phone, so the panel has one too.
     const done = Boolean(reply) && reply === this.labelled;
     if (!done && this.el.next.contains(document.activeElement)) this.el.title.focus({ preventScroll: true });
