@@ -68,6 +68,23 @@ def test_unknown_api_route_is_404_json(client):
     assert response.status_code == 404 and "error" in response.get_json()
 
 
+@pytest.mark.parametrize("text", ["%C2%B2", "%E2%91%A0", "%E2%82%81", "%C2%B9", "%D9%A3", "%EF%BC%91"],
+                         ids=["superscript 2", "circled 1", "subscript 1", "superscript 1", "Arabic-Indic 3",
+                              "full-width 1"])
+def test_numbers_in_a_query_are_ascii_digits(client, text):
+    """Issue 23 (2): ?snapshot=² was a 500 (str.isdigit() takes it, int() does not); ٣ and １ were read as 3 and 1."""
+    response = client.get(f"/api/network?snapshot={text}")
+    assert response.status_code == 400 and response.is_json
+    assert response.get_json()["error"].startswith("'snapshot' must be a whole number from 0 to ")
+
+
+@pytest.mark.parametrize("number", ["٣", "１", "²"])
+def test_numbers_in_a_body_are_ascii_digits(client, number):
+    body = '{"pixels": "' + B64 + '", "snapshot": ' + number + "}"
+    response = client.post("/api/predict", data=body.encode(), content_type="application/json")
+    assert response.status_code == 400 and "not valid JSON" in response.get_json()["error"]
+
+
 def test_good_request_still_works(client):
     assert client.post("/api/predict", json={"pixels": GOOD}).status_code == 200
 

@@ -52,6 +52,14 @@ def test_a_snapshot_is_digits_in_a_query_and_a_whole_number_in_a_body():
     assert refusal(query.snapshot_from_query, MultiDict({"snapshot": "0"}), 0) == "this network has no snapshots"
 
 
+@pytest.mark.parametrize("text", ["²", "①", "₁", "¹", "٣", "３", "۳", "3\n", " 3", "+3", "3_0", "1²"])
+def test_a_number_in_a_query_is_ascii_digits_only(text):
+    """Issue 23 (2): str.isdigit() took "²", "①", "₁", "¹" (then int() raised: a 500) and int() read
+    Arabic-Indic "٣" and full-width "３" as 3."""
+    assert refusal(query.snapshot_from_query, MultiDict({"snapshot": text}), 10) == \
+        "'snapshot' must be a whole number from 0 to 9"
+
+
 def test_silenced_neurons_come_out_in_their_one_form(networks):
     video = networks.default.network
     assert sharelink.canonical_silenced([(2, 0), (1, 3), (1, 3), ("1", "2")]) == [(1, 2), (1, 3), (2, 0)]
