@@ -10,7 +10,7 @@ keeps ``python app.py`` and bare gunicorn honest too.)
 """
 from __future__ import annotations
 
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 try:  # gunicorn's body reader raises its own ParseException (InvalidChunkSize, ChunkMissingTerminator...)
     from gunicorn.http.errors import ParseException as ServerParseError
@@ -23,7 +23,12 @@ BODY_ERRORS = (OSError, ValueError, ServerParseError)
 
 
 def read_body(request, limit: int) -> bytes:
-    """The whole body, at most ``limit`` bytes: 413 when longer, 400 when its framing is broken."""
+    """The whole body, at most ``limit`` bytes: 413 when longer, 400 when its framing is broken, 415
+    when it says it is compressed (Content-Encoding: the app reads JSON as it is sent, nothing else)."""
+    encoding = request.headers.get("Content-Encoding", "")
+    if encoding.strip().lower() not in ("", "identity"):
+        raise UnsupportedMediaType(f"the body is compressed (Content-Encoding: {encoding[:40]}): "
+                                   "send the JSON itself, uncompressed")
     declared = request.content_length
     if declared is not None and declared > limit:
         raise RequestEntityTooLarge()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from . import sharelink
-from .inputs import InputError, checked_network_id, checked_silenced, checked_snapshot
+from .inputs import InputError, check_silenced_count, checked_network_id, checked_silenced, checked_snapshot
 
 MAX_SNAPSHOT_DIGITS = 4  # more than any snapshot count: a longer number is refused unread
 # A number in a query is ASCII digits only: str.isdigit() also takes "²", "①" or "₁" (which int()
@@ -42,8 +42,11 @@ def silenced_from_query(args, network) -> list:
     the network ([] without one); what is wrong is an InputError."""
     if sharelink.SILENCED_PARAM not in args:
         return []
+    text = args[sharelink.SILENCED_PARAM]
+    if text:  # counted before it is read: a link names each neuron once, joined by "_"
+        check_silenced_count(text.count("_") + 1, network, sharelink.SILENCED_PARAM)
     try:
-        pairs = sharelink.decode_silenced(args[sharelink.SILENCED_PARAM])
+        pairs = sharelink.decode_silenced(text)
     except ValueError as exc:
         raise InputError(f"'{sharelink.SILENCED_PARAM}': {exc}") from None
     return checked_silenced(pairs, network, sharelink.SILENCED_PARAM)
