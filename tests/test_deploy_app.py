@@ -172,3 +172,22 @@ def test_a_doubled_slash_is_a_404_not_a_redirect_to_the_forged_host(bare_server)
             data += chunk
     head = data.partition(b"\r\n\r\n")[0].decode("latin-1").lower()
     assert int(head.split()[1]) == 404 and "\r\nlocation:" not in head and "evil.example" not in head, head
+
+
+def test_a_body_that_ends_before_its_length_is_a_400(bare_server):
+    """The body is read straight from the server (web/body.py): one that stops short of its
+    Content-Length is the client's error, as before, never a 500 or half a drawing read."""
+    port, errors = bare_server
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 5000\r\nConnection: close\r\n\r\n" + b'{"pixels": [0, 0')
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    head, _, reply = data.partition(b"\r\n\r\n")
+    assert int(head.split()[1]) == 400 and "ended early" in json.loads(reply)["error"], data[:300]
+    assert "Traceback" not in errors.read_text()

@@ -25,7 +25,9 @@ def _rounded(values):
 
 
 def _base64(array, dtype):
-    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+    # tobytes() writes C order whatever the layout: a conversion only when the type differs.
+    raw = array.tobytes() if array.dtype == dtype else np.asarray(array, dtype=dtype).tobytes()
+    return base64.b64encode(raw).decode("ascii")
 
 
 def infer(network: Network, pixels, compact: bool = False, preprocess: bool = True, silenced=None) -> dict:
