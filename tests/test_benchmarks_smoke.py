@@ -42,6 +42,15 @@ def test_forward_pass_quick():
                      out, re.M), out
 
 
+def test_request_bounds_quick():
+    """Each route's costliest request beside an ordinary one: every row printed, the refused ones refused."""
+    out = run("request_bounds.py", "--number", "2", "--rounds", "1")
+    rows = re.findall(rf"^(/\S*) +(.+?) +(\d{{3}}) +{NUMBER} us$", out, re.M)
+    assert len(rows) >= 14 and {row[0] for row in rows} >= {"/healthz", "/api/predict", "/api/explain",
+                                                                  "/api/share", "/", "/preview.png"}, out
+    assert all(status == ("400" if "(refused)" in what else "200") for _, what, status, _ in rows), out
+
+
 def test_load_test_quick():
     """The production server (gunicorn) under a tiny bounded load: no errors, figures printed."""
     out = run("load_test.py", "--requests", "60", "--clients", "4", "--compare", "--floor", "--rounds", "2")
@@ -53,12 +62,3 @@ def test_load_test_quick():
     assert re.search(r"^POST body only \(floor\): 60 requests, 0 errors", out, re.M), out
     assert re.search(rf"^floor ratio POST/healthz: {NUMBER}$", out, re.M), out
     assert out.rstrip().endswith("errors: 0"), out
-
-
-def test_request_bounds_quick():
-    """Each route's costliest request beside an ordinary one: every row printed, the refused ones refused."""
-    out = run("request_bounds.py", "--number", "2", "--rounds", "1")
-    rows = re.findall(rf"^(/\S*) +(.+?) +(\d{{3}}) +{NUMBER} us$", out, re.M)
-    assert len(rows) >= 14 and {row[0] for row in rows} >= {"/healthz", "/api/predict", "/api/explain",
-                                                                  "/api/share", "/", "/preview.png"}, out
-    assert all(status == ("400" if "(refused)" in what else "200") for _, what, status, _ in rows), out

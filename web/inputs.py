@@ -148,7 +148,6 @@ def _pixels_from_base64(text: str) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8).astype(np.float32) / np.float32(255)
 
 
-
 def network_from_request(payload, known_ids) -> str | None:
     """The optional ``"network": ID`` (None: the default); an id not in ``known_ids`` is refused by name."""
     return checked_network_id(payload["network"], known_ids) if "network" in payload else None

@@ -31,6 +31,18 @@ def _base64(array, dtype):
     return base64.b64encode(raw).decode("ascii")
 
 
+def compact_json(reply: dict) -> str:
+    """The JSON text of a compact reply (``infer(..., compact=True)`` and its ``"network"``), as
+    ``jsonify`` writes it when not debugging (compact, keys in order, a newline), without the JSON
+    encoder's walk over it: every array is already a base64 string, which needs no escaping.
+    (tests/test_api_same_answers.py compares the two byte for byte.)"""
+    arrays = '","'.join(reply["activations"]), '","'.join(reply["weighted_sums"])
+    prediction = "null" if reply["prediction"] is None else str(int(reply["prediction"]))
+    return (f'{{"prediction":{prediction},"empty":{"true" if reply["empty"] else "false"},'
+            f'"activations":["{arrays[0]}"],"weighted_sums":["{arrays[1]}"],'
+            f'"probabilities":"{reply["probabilities"]}","network":{json.dumps(reply["network"])}}}\n')
+
+
 def infer(network: Network, pixels, compact: bool = False, preprocess: bool = True, silenced=None) -> dict:
     """Normalize the drawing as MNIST was, run it, and report every layer.
 
@@ -52,18 +64,6 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
         reply["weighted_sums"] = [_rounded(z) for z in seen.weighted_sums]
         reply["probabilities"] = _rounded(seen.probabilities)
     return reply
-
-
-def compact_json(reply: dict) -> str:
-    """The JSON text of a compact reply (``infer(..., compact=True)`` and its ``"network"``), as
-    ``jsonify`` writes it when not debugging (compact, keys in order, a newline), without the JSON
-    encoder's walk over it: every array is already a base64 string, which needs no escaping.
-    (tests/test_api_same_answers.py compares the two byte for byte.)"""
-    arrays = '","'.join(reply["activations"]), '","'.join(reply["weighted_sums"])
-    prediction = "null" if reply["prediction"] is None else str(int(reply["prediction"]))
-    return (f'{{"prediction":{prediction},"empty":{"true" if reply["empty"] else "false"},'
-            f'"activations":["{arrays[0]}"],"weighted_sums":["{arrays[1]}"],'
-            f'"probabilities":"{reply["probabilities"]}","network":{json.dumps(reply["network"])}}}\n')
 
 
 def explanation(network: Network, pixels, preprocess: bool = True, silenced=None) -> dict:
