@@ -1,6 +1,8 @@
 """Every malformed request gets a 4xx with a JSON error that says what was wrong; never a 5xx."""
 import base64
+import gzip
 import json
+import re
 
 import numpy as np
 import pytest
@@ -14,12 +16,18 @@ B64 = base64.b64encode(bytes(784)).decode()  # the compact form: 784 zero bytes
 CASES = [
     ("body not JSON", dict(data="pixels=1", content_type="application/json"), 400, "not valid JSON"),
     ("empty body", dict(data="", content_type="application/json"), 400, "empty"),
-    ("not UTF-8", dict(data=b"\xff\xfe{}", content_type="application/json"), 400, "UTF-8"),
+    ("not UTF-8", dict(data=b"\xff\xfe{}", content_type="application/json"), 400, "not UTF-8 text (byte 1 is 0xff)"),
+    ("gzip body", dict(data=gzip.compress(json.dumps({"pixels": GOOD}).encode()), content_type="application/json",
+                       headers={"Content-Encoding": "gzip"}), 415, "the body is compressed (Content-Encoding: gzip)"),
+    ("gzip body, no Content-Encoding", dict(data=gzip.compress(json.dumps({"pixels": GOOD}).encode()),
+                                            content_type="application/json"), 415, "the body is compressed"),
     ("wrong content type", dict(data=json.dumps({"pixels": GOOD}), content_type="text/plain"), 415, "application/json"),
     ("no content type", dict(data=json.dumps({"pixels": GOOD})), 415, "application/json"),
     ("JSON array, not object", dict(json=GOOD), 400, "JSON object"),
     ("missing pixels", dict(json={"pixel": GOOD}), 400, "missing 'pixels'"),
     ("pixels an object", dict(json={"pixels": {"0": 0}}), 400, "must be a list"),
+    ("pixels null", dict(json={"pixels": None}), 400, "(or base64 of 784 bytes), got null"),
+    ("pixels a number", dict(json={"pixels": 0.5}), 400, "(or base64 of 784 bytes), got 0.5"),
     ("base64 of 783 bytes", dict(json={"pixels": base64.b64encode(bytes(783)).decode()}), 400, "got 1044 characters"),
     ("base64 of 785 bytes", dict(json={"pixels": base64.b64encode(bytes(785)).decode()}), 400, "got 785 bytes"),
     ("base64 of 786 bytes", dict(json={"pixels": base64.b64encode(bytes(786)).decode()}), 400, "got 786 bytes"),
@@ -40,13 +48,24 @@ CASES = [
     ("Infinity", dict(data='{"pixels": [Infinity' + ", 0" * 783 + "]}", content_type="application/json"), 400, "Infinity"),
     ("-Infinity", dict(data='{"pixels": [-Infinity' + ", 0" * 783 + "]}", content_type="application/json"), 400, "-Infinity"),
     ("above 1", dict(json={"pixels": [1.5] + [0] * 783}), 400, "outside 0..1"),
+    ("a hair above 1", dict(json={"pixels": [1.0000000000000002] + [0] * 783}), 400,
+     "pixels[0] = 1.0000000000000002 is outside 0..1"),
     ("below 0", dict(json={"pixels": [0] * 783 + [-0.01]}), 400, "outside 0..1"),
     ("huge number", dict(data='{"pixels": [1e999' + ", 0" * 783 + "]}", content_type="application/json"), 400, "outside 0..1"),
-    ("integer of 5000 digits", dict(data='{"pixels": [' + "1" * 5000 + "]}", content_type="application/json"), 400, "cannot be read"),
+    ("integer of 5000 digits", dict(data='{"pixels": [' + "1" * 5000 + "]}", content_type="application/json"), 400,
+     "a whole number too long to read"),
     ("integer beyond float range", dict(json={"pixels": [10**400] + [0] * 783}), 400, "outside 0..1"),
     ("deep nesting", dict(data="[" * 100000 + "]" * 100000, content_type="application/json"), 413, "Too Large"),
     ("deep nesting under the limit", dict(data="[" * 30000 + "]" * 30000, content_type="application/json"), 400, "JSON"),
+    ("silenced not a list", dict(json={"pixels": B64, "silenced": "1.3"}), 400, 'pairs, got "1.3"'),
+    ("silenced longer than the hidden layers", dict(json={"pixels": B64, "silenced": [[1, 0]] * 33}), 400,
+     "'silenced' names 33 neurons, but this network has 32 hidden neurons"),
+    ("silenced 4,096 pairs", dict(json={"pixels": B64, "silenced": [[1, 0]] * 4096}), 400, "names 4,096 neurons"),
+    ("a silenced pair of decimals", dict(json={"pixels": B64, "silenced": [[1.0, 3]]}), 400,
+     "silenced[0] must be a pair of whole numbers [layer, index] like [1, 3], got [1.0, 3]"),
 ]
+# What an error message never says: a Python type's name (NoneType, dict...), where a person reads JSON.
+PYTHON_WORDS = re.compile(r"\b(NoneType|dict|str|int|float|bool|tuple|Traceback)\b")
 
 
 @pytest.mark.parametrize("name,kwargs,status,phrase", CASES, ids=[c[0] for c in CASES])
@@ -55,6 +74,7 @@ def test_bad_request_is_refused_clearly(client, name, kwargs, status, phrase):
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     assert response.is_json
     assert phrase in response.get_json()["error"]
+    assert not PYTHON_WORDS.search(response.get_json()["error"])
 
 
 @pytest.mark.parametrize("method", ["get", "put", "delete", "patch"])
@@ -66,6 +86,23 @@ def test_wrong_method_is_405_json(client, method):
 def test_unknown_api_route_is_404_json(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404 and "error" in response.get_json()
+
+
+@pytest.mark.parametrize("text", ["%C2%B2", "%E2%91%A0", "%E2%82%81", "%C2%B9", "%D9%A3", "%EF%BC%91"],
+                         ids=["superscript 2", "circled 1", "subscript 1", "superscript 1", "Arabic-Indic 3",
+                              "full-width 1"])
+def test_numbers_in_a_query_are_ascii_digits(client, text):
+    """Issue 23 (2): ?snapshot=² was a 500 (str.isdigit() takes it, int() does not); ٣ and １ were read as 3 and 1."""
+    response = client.get(f"/api/network?snapshot={text}")
+    assert response.status_code == 400 and response.is_json
+    assert response.get_json()["error"].startswith("'snapshot' must be a whole number from 0 to ")
+
+
+@pytest.mark.parametrize("number", ["٣", "１", "²"])
+def test_numbers_in_a_body_are_ascii_digits(client, number):
+    body = '{"pixels": "' + B64 + '", "snapshot": ' + number + "}"
+    response = client.post("/api/predict", data=body.encode(), content_type="application/json")
+    assert response.status_code == 400 and "not valid JSON" in response.get_json()["error"]
 
 
 def test_good_request_still_works(client):
@@ -96,7 +133,7 @@ def test_random_bodies_never_5xx(client, body):
     assert response.status_code < 500
     assert response.is_json
     if response.status_code != 200:
-        assert response.get_json()["error"]
+        assert response.get_json()["error"] and not PYTHON_WORDS.search(response.get_json()["error"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

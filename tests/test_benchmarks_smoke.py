@@ -44,12 +44,21 @@ def test_forward_pass_quick():
                      out, re.M), out
 
 
+def test_request_bounds_quick():
+    """Each route's costliest request beside an ordinary one: every row printed, the refused ones refused."""
+    out = run("request_bounds.py", "--number", "2", "--rounds", "1")
+    rows = re.findall(rf"^(/\S*) +(.+?) +(\d{{3}}) +{NUMBER} us$", out, re.M)
+    assert len(rows) >= 14 and {row[0] for row in rows} >= {"/healthz", "/api/predict", "/api/explain",
+                                                                  "/api/share", "/", "/preview.png"}, out
+    assert all(status == ("400" if "(refused)" in what else "200") for _, what, status, _ in rows), out
+
+
 def test_load_test_quick():
     """The production server (gunicorn) under a tiny bounded load: no errors, figures printed."""
     out = run("load_test.py", "--requests", "60", "--clients", "4", "--compare", "--floor", "--rounds", "2")
     for route in (r"/api/predict \(bytes\)", "/healthz"):
         assert re.search(rf"^{route}: 60 requests, 0 errors, {NUMBER} req/s, p50 {NUMBER} ms, p99 {NUMBER} ms, "
-                         rf"server CPU {NUMBER} us/request$", out, re.M), out
+                         rf"server CPU {NUMBER}, client CPU {NUMBER} us/request$", out, re.M), out
     assert re.search(rf"^server memory: {NUMBER} MiB before, {NUMBER} MiB after", out, re.M), out
     assert re.search(rf"^ratio predict/healthz: {NUMBER}$", out, re.M), out
     assert re.search(r"^POST body only \(floor\): 60 requests, 0 errors", out, re.M), out

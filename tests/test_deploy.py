@@ -266,6 +266,9 @@ def test_serve_is_an_executable_with_usage():
     result = serve()
     assert result.returncode == 2 and result.stderr.startswith("usage: deploy/serve PORT")
     assert "MLP_PUBLIC_URL=https://digits.example.org deploy/serve 8000" in result.stderr
+    for port in ("²", "８０００", "0", "65536", "80a"):  # "²" was a traceback, "８０００" port 8000
+        result = serve(port)
+        assert result.returncode == 2 and result.stderr.startswith("usage: deploy/serve PORT"), (port, result.stderr)
 
 
 def test_serve_refuses_a_busy_port():

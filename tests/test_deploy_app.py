@@ -82,6 +82,17 @@ def test_api_replies_say_no_store(client):
     assert "max-age=86400" in client.get("/preview.png", query_string={"d": CODE}).headers["Cache-Control"]
 
 
+def test_no_route_redirects_to_the_host_a_client_named(app):
+    """Werkzeug's 308 for a doubled slash was built from the Host header (Location:
+    http://evil.example/static/js/main.js, cacheable); now a 404 without a Location. Its other
+    redirect (/a -> /a/) needs a route that ends in a slash: none has one but "/"."""
+    client = app.test_client()
+    for path in ("/static//js/main.js", "/api//networks", "/healthz/"):
+        reply = client.get(path, headers={"Host": "evil.example"})
+        assert reply.status_code == 404 and "Location" not in reply.headers, (path, reply.headers)
+    assert [r.rule for r in app.url_map.iter_rules() if r.rule.endswith("/") and r.rule != "/"] == []
+
+
 # --- a real server without the proxy ----------------------------------------------------------
 
 SERVERS = {
@@ -150,3 +161,33 @@ def test_chunked_body_under_the_limit_is_read_whole(bare_server):
     payload = json.dumps({"pixels": [0.0] * 784}).encode()
     status, _, reply = post_chunked(port, b"%x\r\n%s\r\n0\r\n\r\n" % (len(payload), payload))
     assert status == 200 and json.loads(reply)["empty"] is True
+
+
+def test_a_doubled_slash_is_a_404_not_a_redirect_to_the_forged_host(bare_server):
+    port, _ = bare_server
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"GET /static//js/main.js HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head = data.partition(b"\r\n\r\n")[0].decode("latin-1").lower()
+    assert int(head.split()[1]) == 404 and "\r\nlocation:" not in head and "evil.example" not in head, head
+
+
+def test_a_body_that_ends_before_its_length_is_a_400(bare_server):
+    """The body is read straight from the server (web/body.py): one that stops short of its
+    Content-Length is the client's error, as before, never a 500 or half a drawing read."""
+    port, errors = bare_server
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 5000\r\nConnection: close\r\n\r\n" + b'{"pixels": [0, 0')
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    head, _, reply = data.partition(b"\r\n\r\n")
+    assert int(head.split()[1]) == 400 and "ended early" in json.loads(reply)["error"], data[:300]
+    assert "Traceback" not in errors.read_text()

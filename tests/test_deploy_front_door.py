@@ -9,6 +9,7 @@
   Retry-After at once, never a queue.
 Each test failed on the stack as it was (see the docstrings for what it did).
 """
+import gzip
 import json
 import os
 import re
@@ -84,10 +85,11 @@ def test_with_a_public_url_links_use_it_whatever_the_host(public):
 
 @pytest.mark.parametrize("forged", [{}, {"X-Forwarded-Proto": "https"}, {"X-Forwarded-Host": "evil.example"},
                                     {"Forwarded": "host=evil.example;proto=https"}])
-def test_redirects_are_relative_and_forwarded_headers_are_nginxs(public, forged):
-    """Before: Location http(s)://HOST/static/js/main.js, HOST and scheme as the client sent them."""
+def test_no_redirect_names_a_host_or_scheme_the_client_sent(public, forged):
+    """Before: a 308 to http(s)://HOST/static/js/main.js, HOST and scheme as the client sent them. nginx
+    makes the app's redirects relative; the app itself no longer redirects a doubled slash (a 404)."""
     status, headers, _ = public.get("/static//js/main.js", headers={"Host": "digits.example.org", **forged})
-    assert status == 308 and headers["location"] == "/static/js/main.js", headers
+    assert status == 404 and "location" not in headers, headers
     assert has_our_headers(headers)
 
 
@@ -163,6 +165,20 @@ def test_what_gunicorn_refused_is_passed_on_as_nginx_writes_it(local, case):
     else:  # the app's own answer (POST to a GET route)
         assert status == 405 and json.loads(body)["error"].startswith("405 Method Not Allowed")
     assert "Invalid request from ip" not in local.stderr()  # gunicorn's log line for its own refusals
+
+
+def test_a_compressed_body_is_a_415_that_says_so(local):
+    """Issue 23 (8): a gzip body was 'the body is not UTF-8 text' (400), and nginx did not pass
+    Content-Encoding on; now both ways of sending one are a 415 from the app that says what to send."""
+    body = gzip.compress(json.dumps({"pixels": [0.0] * 784}).encode())
+    said = {"415 Unsupported Media Type: the body is compressed (Content-Encoding: gzip)": {"Content-Encoding": "gzip"},
+            "the body is compressed (gzip or deflate)": {}}  # no header: the app knows gzip by its first bytes
+    for starts, encoding in said.items():
+        reply = local.request("POST", "/api/predict", body=body,
+                              headers={"Content-Type": "application/json", **encoding})
+        assert json_error(reply, 415).startswith(starts)
+    assert local.request("POST", "/api/predict", body=json.dumps({"pixels": [0.0] * 784}),
+                         headers={"Content-Type": "application/json", "Content-Encoding": "identity"})[0] == 200
 
 
 # --- 4: trusted proxies ------------------------------------------------------------------------

@@ -52,6 +52,14 @@ def test_a_snapshot_is_digits_in_a_query_and_a_whole_number_in_a_body():
     assert refusal(query.snapshot_from_query, MultiDict({"snapshot": "0"}), 0) == "this network has no snapshots"
 
 
+@pytest.mark.parametrize("text", ["²", "①", "₁", "¹", "٣", "３", "۳", "3\n", " 3", "+3", "3_0", "1²"])
+def test_a_number_in_a_query_is_ascii_digits_only(text):
+    """Issue 23 (2): str.isdigit() took "²", "①", "₁", "¹" (then int() raised: a 500) and int() read
+    Arabic-Indic "٣" and full-width "３" as 3."""
+    assert refusal(query.snapshot_from_query, MultiDict({"snapshot": text}), 10) == \
+        "'snapshot' must be a whole number from 0 to 9"
+
+
 def test_silenced_neurons_come_out_in_their_one_form(networks):
     video = networks.default.network
     assert sharelink.canonical_silenced([(2, 0), (1, 3), (1, 3), ("1", "2")]) == [(1, 2), (1, 3), (2, 0)]
@@ -67,6 +75,23 @@ def test_a_neuron_the_network_lacks_is_named_under_the_name_it_came_by(networks)
     assert refusal(inputs.silenced_from_request, {"silenced": [[1, 16]]}, video) == f"'silenced': {lacks}"
     assert refusal(query.silenced_from_query, MultiDict({"off": "1.16"}), video) == f"'off': {lacks}"
     assert refusal(query.silenced_from_query, MultiDict({"off": "1."}), video).startswith("'off': 'off' must be ")
+
+
+def test_no_more_silenced_neurons_than_the_network_has_hidden_ones(networks):
+    """Issue 23 (3): 4,096 pairs were accepted (explain then walked them ~6 times: 12-15 ms of CPU). Now a
+    list longer than the network's hidden neurons is refused before any of it is read; within it, a
+    neuron named twice is harmless (the list is made canonical: each once)."""
+    video, big = networks.default.network, networks.get("big").network
+    every = [[layer, i] for layer in (1, 2) for i in range(16)]
+    assert len(inputs.silenced_from_request({"silenced": every}, video)) == 32
+    assert inputs.silenced_from_request({"silenced": [[1, 3]] * 32}, video) == [(1, 3)]
+    too_many = "names 33 neurons, but this network has 32 hidden neurons: name each at most once"
+    assert refusal(inputs.silenced_from_request, {"silenced": every + [[1, 0]]}, video) == f"'silenced' {too_many}"
+    assert refusal(inputs.silenced_from_request, {"silenced": [["x"]] * 4096}, video).startswith("'silenced' names 4,096")
+    link = "_".join(f"{layer}.{i}" for layer, i in every)
+    assert len(query.silenced_from_query(MultiDict({"off": link}), video)) == 32
+    assert refusal(query.silenced_from_query, MultiDict({"off": link + "_1.0"}), video) == f"'off' {too_many}"
+    assert len(inputs.silenced_from_request({"silenced": every + [[1, 16]]}, big)) == 33  # a bigger network has room
 
 
 def test_a_share_links_drawing_is_read_from_d():

@@ -15,7 +15,7 @@ from .inputs import (TRAIN_BODY_BYTES, check_json, network_from_request, parse_j
                      preprocess_from_request, recipe_from_request, sent_as_bytes, silenced_from_request,
                      snapshot_from_request)
 from .query import drawing_from_query, network_from_query, snapshot_from_query
-from .reply import explanation, infer
+from .reply import compact_json, explanation, infer
 from .settings import MAX_BODY_BYTES
 
 blueprint = Blueprint("api", __name__)
@@ -48,9 +48,11 @@ def drawing_request() -> Drawing:
 @blueprint.post("/api/predict")
 def predict():
     asked = drawing_request()
-    reply = infer(asked.network, asked.pixels, compact=asked.as_bytes, preprocess=asked.preprocess,
-                  silenced=asked.silenced)
-    return jsonify({**reply, "network": asked.entry.id})
+    reply = {**infer(asked.network, asked.pixels, compact=asked.as_bytes, preprocess=asked.preprocess,
+                     silenced=asked.silenced), "network": asked.entry.id}
+    if asked.as_bytes and not current_app.debug:  # the page's form, written directly (debug: jsonify indents)
+        return current_app.response_class(compact_json(reply), mimetype="application/json")
+    return jsonify(reply)
 
 
 @blueprint.post("/api/explain")

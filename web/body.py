@@ -10,7 +10,7 @@ keeps ``python app.py`` and bare gunicorn honest too.)
 """
 from __future__ import annotations
 
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 try:  # gunicorn's body reader raises its own ParseException (InvalidChunkSize, ChunkMissingTerminator...)
     from gunicorn.http.errors import ParseException as ServerParseError
@@ -23,17 +23,30 @@ BODY_ERRORS = (OSError, ValueError, ServerParseError)
 
 
 def read_body(request, limit: int) -> bytes:
-    """The whole body, at most ``limit`` bytes: 413 when longer, 400 when its framing is broken."""
+    """The whole body, at most ``limit`` bytes: 413 when longer, 400 when its framing is broken, 415
+    when it says it is compressed (Content-Encoding: the app reads JSON as it is sent, nothing else)."""
+    encoding = request.headers.get("Content-Encoding", "")
+    if encoding.strip().lower() not in ("", "identity"):
+        raise UnsupportedMediaType(f"the body is compressed (Content-Encoding: {encoding[:40]}): "
+                                   "send the JSON itself, uncompressed")
     declared = request.content_length
     if declared is not None and declared > limit:
         raise RequestEntityTooLarge()
+    # Read straight from the server's stream: werkzeug's wrappers around it cost more than the read
+    # itself on every prediction.
+    stream = request.environ["wsgi.input"]
     try:
-        if declared is None and request.environ.get("wsgi.input_terminated"):
-            # Chunked: the server de-chunks; read one byte past the limit to know if it was passed.
-            data = _read_at_most(request.environ["wsgi.input"], limit + 1)
+        if request.environ.get("wsgi.input_terminated"):
+            # The server ends the body (gunicorn always; werkzeug's when chunked, de-chunking it): read
+            # one byte past the limit to know if it was passed.
+            data = _read_at_most(stream, limit + 1)
+        elif declared is not None:
+            data = _read_at_most(stream, declared)
         else:
-            data = request.get_data(cache=False)
-    except BODY_ERRORS:
+            data = b""  # neither a length nor a server that ends it: no body
+        if declared is not None and len(data) < declared:
+            raise EOFError  # the client stopped before the length it declared
+    except (*BODY_ERRORS, EOFError):
         raise BadRequest("the body could not be read: its chunked transfer encoding is malformed "
                          "or it ended early") from None
     if len(data) > limit:

@@ -5,10 +5,15 @@ as a body's value is (web/inputs.py), with the same messages.
 """
 from __future__ import annotations
 
+import re
+
 from . import sharelink
-from .inputs import InputError, checked_network_id, checked_silenced, checked_snapshot
+from .inputs import InputError, check_silenced_count, checked_network_id, checked_silenced, checked_snapshot
 
 MAX_SNAPSHOT_DIGITS = 4  # more than any snapshot count: a longer number is refused unread
+# A number in a query is ASCII digits only: str.isdigit() also takes "²", "①" or "₁" (which int()
+# then refuses: a 500) and int() reads "٣" or "３" as 3 (issue 23, 2).
+_SNAPSHOT = re.compile(f"[0-9]{{1,{MAX_SNAPSHOT_DIGITS}}}")
 
 
 def drawing_from_query(args):
@@ -27,7 +32,7 @@ def snapshot_from_query(args, count) -> int | None:
     value = args.get("snapshot")
     if value is None:
         return None
-    if value.isdigit() and len(value) <= MAX_SNAPSHOT_DIGITS:
+    if _SNAPSHOT.fullmatch(value):
         value = int(value)
     return checked_snapshot(value, count)
 
@@ -37,8 +42,11 @@ def silenced_from_query(args, network) -> list:
     the network ([] without one); what is wrong is an InputError."""
     if sharelink.SILENCED_PARAM not in args:
         return []
+    text = args[sharelink.SILENCED_PARAM]
+    if text:  # counted before it is read: a link names each neuron once, joined by "_"
+        check_silenced_count(text.count("_") + 1, network, sharelink.SILENCED_PARAM)
     try:
-        pairs = sharelink.decode_silenced(args[sharelink.SILENCED_PARAM])
+        pairs = sharelink.decode_silenced(text)
     except ValueError as exc:
         raise InputError(f"'{sharelink.SILENCED_PARAM}': {exc}") from None
     return checked_silenced(pairs, network, sharelink.SILENCED_PARAM)

@@ -10,6 +10,7 @@ floats as decimal text (benchmarks/load_test.py).
 from __future__ import annotations
 
 import base64
+import json
 
 import numpy as np
 
@@ -25,7 +26,21 @@ def _rounded(values):
 
 
 def _base64(array, dtype):
-    return base64.b64encode(np.ascontiguousarray(array, dtype=dtype).tobytes()).decode("ascii")
+    # tobytes() writes C order whatever the layout: a conversion only when the type differs.
+    raw = array.tobytes() if array.dtype == dtype else np.asarray(array, dtype=dtype).tobytes()
+    return base64.b64encode(raw).decode("ascii")
+
+
+def compact_json(reply: dict) -> str:
+    """The JSON text of a compact reply (``infer(..., compact=True)`` and its ``"network"``), as
+    ``jsonify`` writes it when not debugging (compact, keys in order, a newline), without the JSON
+    encoder's walk over it: every array is already a base64 string, which needs no escaping.
+    (tests/test_api_same_answers.py compares the two byte for byte.)"""
+    arrays = '","'.join(reply["activations"]), '","'.join(reply["weighted_sums"])
+    prediction = "null" if reply["prediction"] is None else str(int(reply["prediction"]))
+    return (f'{{"prediction":{prediction},"empty":{"true" if reply["empty"] else "false"},'
+            f'"activations":["{arrays[0]}"],"weighted_sums":["{arrays[1]}"],'
+            f'"probabilities":"{reply["probabilities"]}","network":{json.dumps(reply["network"])}}}\n')
 
 
 def infer(network: Network, pixels, compact: bool = False, preprocess: bool = True, silenced=None) -> dict:

@@ -35,3 +35,8 @@ def configure(app, config=None):
     app.config["PUBLIC_URL"] = public_url.parse_public_url(app.config["PUBLIC_URL"])
     app.config["TRUSTED_HOSTS"] = public_url.parse_trusted_hosts(app.config["TRUSTED_HOSTS"])
     app.json.sort_keys = False  # replies keep their documented order, and skip a sort per request
+    # No redirects from routing: Werkzeug's 308 for a doubled slash (/static//x -> /static/x) names
+    # the request's Host, which is the client's to choose (a cacheable redirect to any site under bare
+    # gunicorn or `python app.py`). A doubled slash is a 404. (Its other redirect, /a -> /a/, needs a
+    # route ending in a slash: none has one but "/", tests/test_deploy_app.py checks.)
+    app.url_map.merge_slashes = False
