@@ -5,7 +5,8 @@
 //
 // The card is a SidePanel (Escape, Tab kept inside it, the focus given back on leaving, the
 // language and the palette) that belongs to no group: the side panels it opens stay open beside it.
-// Next / Back, → / ← (while the focus is in the card, or nowhere), Escape leaves (unless the focus
+// Next / Back, → / ← (unless the focus is on something that moves with the arrows itself: a field, a
+// slider, the neurons, the input pixels, the edge detector's grid), Escape leaves (unless the focus
 // is in a side panel or a field, whose Escape it is). "3 / 12" says where it is; the card's
 // data-step too; each step's text is said once to a screen reader. ?lesson=N in the address opens
 // the page at step N, and the address follows the step (a teacher can link one).
@@ -26,6 +27,8 @@ import { SAMPLE } from './sample.js';
 const PARAM = 'lesson';
 const FIGURE_MAX = 16; // hidden layer 1's weight images in the card (the video's 16; the first 16 of more)
 const TYPING = 'input, textarea, select, [contenteditable="true"]';
+// What takes the arrow keys itself (network/neuron_buttons.js, network/pixels.js, the edge detector's grid...).
+const ARROWS = `${TYPING}, .neuron-btn, [role="application"], [role="slider"], [role="grid"], [role="listbox"], [role="radiogroup"], [role="tablist"], [role="menu"]`;
 
 export class Lesson extends SidePanel {
   /**
@@ -295,14 +298,12 @@ export class Lesson extends SidePanel {
   #key(e) {
     if (!this.isOpen || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const at = document.activeElement;
-    const mine = !at || at === document.body || this.root.contains(at);
     if (e.key === 'Escape') {
       // A side panel's Escape closes that panel; a field's is the field's.
       if (at && !this.root.contains(at) && (at.closest('.side-panel') || at.closest(TYPING))) return;
       e.preventDefault();
       this.close();
-    } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && mine && !e.shiftKey) {
-      // Only from the card (or nowhere): the neurons', the pixels' and the edge detector's arrows are theirs.
+    } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && !e.shiftKey && !(at && at.closest(ARROWS))) {
       e.preventDefault();
       if (e.key === 'ArrowLeft') this.prev();
       else if (!(this.ready && this.step.key && this.step.key(this.c))) this.next();

@@ -8,9 +8,10 @@
 // moves under them (a panel opens, the window is resized or scrolled): while shown, every animation
 // frame measures them, and moves the rings and the card only when something moved.
 //
-// Where the card goes: on a desktop, the first corner of the window where it covers no ring; on a
-// phone (the stacked layout) it is a sheet along the bottom, and the page is scrolled so the first
-// group sits above it (at the top instead, when that group is itself in a sheet at the bottom).
+// Where the card goes: on a desktop, in a column of its own at the page's right (lesson.css makes
+// room for it while no side panel is open), else the first corner of the window where it covers no
+// ring; on a phone (the stacked layout) it is a sheet along the bottom, and the page is scrolled so the
+// first group sits above it (at the top instead, when that group is itself in a sheet at the bottom).
 
 import { stacked } from '../ui/theme.js';
 
@@ -148,7 +149,11 @@ export class Spotlight {
       spots = [{ left: 0, top: H - ch, where: 'bottom' }, { left: 0, top: 0, where: 'top' }];
     } else {
       const right = W - cw - MARGIN, bottom = H - ch - MARGIN;
+      const layout = document.querySelector('.layout');
+      const column = layout && !layout.classList.contains('inspecting') ? layout.getBoundingClientRect() : null;
+      const pad = column ? parseFloat(getComputedStyle(layout).paddingRight) : 0;
       spots = [
+        ...(column ? [{ left: column.right - pad - cw, top: column.top + parseFloat(getComputedStyle(layout).paddingTop), where: 'column' }] : []),
         { left: MARGIN, top: bottom, where: 'bottom-left' }, { left: right, top: bottom, where: 'bottom-right' },
         { left: right, top: MARGIN, where: 'top-right' }, { left: MARGIN, top: MARGIN, where: 'top-left' },
       ];
