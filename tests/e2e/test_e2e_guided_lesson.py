@@ -329,3 +329,20 @@ def test_the_learner_can_draw_under_the_lesson(page):
     page.get_by_test_id("neuron-3-1").click()
     expect(page.get_by_test_id("inspector-title")).to_have_text("Output neuron for the digit 1")
     expect(page.get_by_test_id("lesson-card")).to_have_attribute("data-step", "1")
+
+
+def test_a_grid_on_the_pad_comes_back_as_it_was_noise_and_its_note_too(page):
+    page.get_by_test_id("noise").click()
+    note = page.get_by_test_id("noise-note")
+    expect(note).to_be_visible()
+    settle(page)
+    before = (page.evaluate(PAD_PIXELS_JS), page.get_by_test_id("input-grid").text_content())
+    page.get_by_test_id("lesson").click()
+    assert_step(page, 1, catalog("en"))
+    expect(note).to_be_hidden()  # the sample 3 is no noise
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("lesson-card")).to_be_hidden()
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("Yet the network answers")
+    settle(page)
+    assert (page.evaluate(PAD_PIXELS_JS), page.get_by_test_id("input-grid").text_content()) == before

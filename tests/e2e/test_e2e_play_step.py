@@ -50,7 +50,7 @@ def picture(page):
 
 def brightest(full):
     """Per layer, the index of its brightest neuron in the whole picture (after Play)."""
-    return {l: max(range(len(full["layers"][str(l)])), key=lambda i: full["layers"][str(l)][i]) for l in LAYERS}
+    return {layer: max(range(len(full["layers"][str(layer)])), key=lambda i: full["layers"][str(layer)][i]) for layer in LAYERS}
 
 
 def wait_for_picture(page, check, what):
@@ -67,14 +67,14 @@ def wait_for_picture(page, check, what):
 def lit_up_to(k, full, best):
     """Layers up to k as bright as in the whole picture, later ones dark; the connections into later ones not drawn."""
     def check(got):
-        for l in LAYERS:
-            i, whole = best[l], full["layers"][str(l)][best[l]]
-            now = got["layers"][str(l)][i]
-            if l <= k and now < 0.8 * whole:
+        for layer in LAYERS:
+            i, whole = best[layer], full["layers"][str(layer)][best[layer]]
+            now = got["layers"][str(layer)][i]
+            if layer <= k and now < 0.8 * whole:
                 return False
-            if l > k and now > 0.5 * whole:
+            if layer > k and now > 0.5 * whole:
                 return False
-        return all((got["lines"][str(l)] > 0) == (l <= k) for l in (2, 3))
+        return all((got["lines"][str(layer)] > 0) == (layer <= k) for layer in (2, 3))
     return check
 
 
@@ -85,7 +85,7 @@ def test_step_lights_one_layer_more_per_press_with_its_connections(page):
     expect(net).to_have_attribute("data-flow", "done")  # it flowed when the pen lifted: the whole picture
     full = picture(page)
     best = brightest(full)
-    assert all(full["lines"][str(l)] > 0 for l in (2, 3)), "the whole picture has its connections"
+    assert all(full["lines"][str(layer)] > 0 for layer in (2, 3)), "the whole picture has its connections"
     expect(status).to_be_hidden()
 
     step = page.get_by_test_id("play-step")

@@ -56,10 +56,12 @@ export class Pad extends EventTarget {
     this.#emit(kind);
   }
 
-  /** What the pad holds now, to be put back later with put(): its strokes (copied), or a shared drawing's grid. */
+  /**
+   * What the pad holds now, to be put back later with put(): its strokes (copied), or a shared drawing's
+   * grid (the same array: a grid is never changed in place, and the noise note knows its noise by it).
+   */
   contents() {
-    const copy = (values) => (values ? values.slice() : null);
-    return { strokes: this.strokes.map((s) => s.map((p) => ({ ...p }))), image: copy(this.image), replaced: copy(this.replaced) };
+    return { strokes: this.strokes.map((s) => s.map((p) => ({ ...p }))), image: this.image, replaced: this.replaced };
   }
 
   /**
@@ -68,8 +70,8 @@ export class Pad extends EventTarget {
    */
   put({ strokes = [], image = null, replaced = null }, { kind }) {
     this.strokes = strokes.map((s) => s.map((p) => ({ x: p.x, y: p.y })));
-    this.image = image ? Array.from(image) : null;
-    this.replaced = replaced ? Array.from(replaced) : null;
+    this.image = image;
+    this.replaced = replaced;
     this.pointerId = null;
     this.bakedCount = Infinity; // other strokes, maybe as many: everything is painted afresh
     this.#redraw();
