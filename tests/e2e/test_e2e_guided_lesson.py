@@ -346,3 +346,20 @@ def test_a_grid_on_the_pad_comes_back_as_it_was_noise_and_its_note_too(page):
     expect(note).to_contain_text("Yet the network answers")
     settle(page)
     assert (page.evaluate(PAD_PIXELS_JS), page.get_by_test_id("input-grid").text_content()) == before
+
+
+def test_the_card_follows_the_language_and_the_palette_without_saying_it_again(open_page):
+    page = open_page("/?lesson=7")
+    assert_step(page, 7, catalog("en"))
+    text, said = page.get_by_test_id("lesson-text"), page.get_by_test_id("lesson-announcer")
+    expect(text).to_contain_text("green for a positive weight")
+    spoken = said.text_content()
+    page.get_by_test_id("palette").click()
+    expect(text).to_contain_text("blue for a positive weight")
+    page.get_by_test_id("lang-zh-TW").click()
+    expect(page.get_by_test_id("lesson-title")).to_have_text(catalog("zh-TW")["lesson.weights.title"])
+    expect(text).to_contain_text("藍色是正權重")
+    expect(page.get_by_test_id("lesson-next")).to_have_text("下一步")
+    assert said.text_content() == spoken, "a switch is not a new step: nothing said again"
+    page.get_by_test_id("lesson-next").click()
+    assert_step(page, 8, catalog("zh-TW"))
