@@ -22,8 +22,8 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 # What may stay in Latin letters in the Chinese catalog: a proper name or two, the
 # function's own name as the video's subtitles keep it, the equations' letters, file
-# formats' names, and the name printed on a key (「Enter 鍵」, as Taiwanese keyboards say it).
-ALLOWED_LATIN = re.compile(r"Sigmoid|MNIST|3Blue1Brown|\b[zwab]\b|\b(?:CSV|PNG)\b|\bEnter(?= ?鍵)")
+# formats' names, and the names printed on keys (「Enter 鍵」「Esc 鍵」「P 鍵」, as Taiwanese keyboards say them).
+ALLOWED_LATIN = re.compile(r"Sigmoid|MNIST|3Blue1Brown|\b[zwab]\b|\b(?:CSV|PNG)\b|\b(?:Enter|Esc|P)(?= ?鍵)")
 NAMES_OF_LANGUAGES = "language."  # each language is named in itself ("English" in both catalogs)
 
 
@@ -80,8 +80,8 @@ def keys_asked_for():
     for script in SCRIPTS:
         text = script.read_text(encoding="utf-8")
         keys |= set(re.findall(r"""\bt\(\s*'([\w.-]+)'""", text))
-        keys |= set(re.findall(r"""'((?:link\.reason|edge\.verdict|inspector\.biasNote)\.\w+)'""", text))
-    keys |= {f"sign.{s}.{p}" for s in ("pos", "neg") for p in ("default", "cb")}  # palette.js
+        keys |= set(re.findall(r"""'((?:link\.reason|edge\.verdict|inspector\.biasNote|lesson\.\w+)\.\w+)'""", text))
+    keys |= {f"{k}.{s}.{p}" for k in ("sign", "lesson.colour") for s in ("pos", "neg") for p in ("default", "cb")}  # palette.js, lesson.js
     return keys
 
 

@@ -29,6 +29,8 @@ import { OwnHand } from './panels/own_hand/panel.js';
 import { Compare } from './panels/compare.js';
 import { ExplainPanel } from './panels/explain.js';
 import { Learn } from './panels/learn.js';
+import { Lesson } from './lesson/lesson.js';
+import { Classroom } from './ui/classroom.js';
 
 await initLanguage();
 initPalette(byId('palette'));
@@ -57,7 +59,7 @@ const view = new NetworkView(byId('network'), byId('neurons'), { sizes: SIZES })
 onWeights((net) => view.setNetwork(net));
 onReply((reply, version) => view.show(reply, version));
 new NetworkLabels(view, SIZES, document.querySelector('.key-neg'));
-new Flow({ drawing, view });
+const flow = new Flow({ drawing, view });
 new PixelInspector(byId('input-pixels'), byId('pixel-info'), { view, sizes: SIZES });
 new NetworkPicker(byId('network-form'), { grid: () => drawing.shareable() });
 new OptionLabels(document.querySelectorAll('.network-select')); // the network lists' labels, never cut
@@ -65,12 +67,16 @@ new OptionLabels(document.querySelectorAll('.network-select')); // the network l
 // The side panels, one open at a time (panels/panels.js): each is a SidePanel (panels/side_panel.js).
 const panels = new Panels(document.querySelector('.layout'), drawing.pad.canvas);
 const inspector = panels.add(new Inspector(byId('inspector'), { sizes: SIZES, view }), { keep: false });
-panels.add(new EdgeDetector(byId('edge-detector'), { drawing }), { chip: byId('edge-open') });
+panels.add(new EdgeDetector(byId('edge-detector'), { drawing, overlay: byId('edge-overlay') }), { chip: byId('edge-open') });
 panels.add(new OwnHand(byId('own-hand'), { drawing }), { chip: byId('own-hand-open') });
 if (byId('compare-open')) panels.add(new Compare(byId('compare'), { drawing }), { chip: byId('compare-open') }); // 2+ networks
 panels.add(new ExplainPanel(byId('explain'), { drawing }), { chip: byId('explain-open') });
 // Watch it learn: on a phone the network, which its timeline changes, stays in view above the sheet.
 panels.add(new Learn(byId('learn'), { chip: byId('learn-open'), drawing }), { chip: byId('learn-open'), keep: byId('network') });
+
+// The lesson walks through the page (and drives it: lesson/); classroom mode makes it big (P: not while own-hand reads digit keys).
+new Lesson(byId('lesson-card'), { button: byId('lesson'), spotlight: byId('lesson-spotlight'), drawing, view, flow, panels, sizes: SIZES });
+new Classroom(byId('present'), { listening: () => panels.get('own-hand').isOpen });
 
 new SilenceBar(byId('silence-bar'), {
   view,

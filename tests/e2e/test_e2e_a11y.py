@@ -97,10 +97,10 @@ def tab_until(page, testid, limit=80):
 
 
 def test_the_keyboard_reaches_everything_and_works_it(page):
-    # From the top: the language switch, then the pad's controls (the empty pad's Undo,
+    # From the top: the lesson, the language switch, then the pad's controls (the empty pad's Undo,
     # Clear and Share are disabled, so Noise comes first), the neurons, the experiments.
     seen = tab_until(page, "noise")
-    assert seen[:2] == ["lang-en", "lang-zh-TW"]
+    assert seen[:3] == ["lesson", "lang-en", "lang-zh-TW"]
     outline = page.get_by_test_id("noise").evaluate("(b) => getComputedStyle(b).outlineStyle")
     assert outline == "solid", "a visible focus ring"
     page.keyboard.press("Enter")  # the keyboard's way to give the network something to read

@@ -46,8 +46,8 @@ TEXTS_JS = """() => {
 
 # Allowed in Latin letters on the Chinese page, and nothing else: the name of the
 # function (as the video's subtitles keep it), the data set, the equations' letters,
-# and the Enter key as it is printed on the keyboard (「Enter 鍵」).
-ALLOWED = re.compile(r"Sigmoid|MNIST|\b[zwab]\b|Enter 鍵|^\[[a-z-]+\] ")
+# and keys as they are printed on the keyboard (「Enter 鍵」「Esc 鍵」「P 鍵」, and the keycap P).
+ALLOWED = re.compile(r"Sigmoid|MNIST|\b[zwab]\b|(?:Enter|Esc|P) 鍵|^P$|^\[[a-z-]+\] ")
 
 
 def english_left(page):

@@ -51,7 +51,10 @@ export class Drawing {
   /** What a link carries: the re-centred grid, or null for an empty pad. */
   shareable() { return this.isEmpty ? null : this.processed(); }
 
-  /** fn(kind) after every change to the pad ('ink' while drawing, 'fresh' a new stroke, 'undo', 'clear', 'load', 'noise'). */
+  /**
+   * fn(kind) after every change to the pad ('ink' while drawing, 'fresh' a new stroke, 'undo', 'clear', 'load', 'noise';
+   * 'sample' and 'restore': the lesson's sample digit, and the drawing it had replaced put back).
+   */
   onChange(fn) { this.changes.push(fn); }
 
   /** fn() when the pen lifts. */

@@ -56,6 +56,28 @@ export class Pad extends EventTarget {
     this.#emit(kind);
   }
 
+  /**
+   * What the pad holds now, to be put back later with put(): its strokes (copied), or a shared drawing's
+   * grid (the same array: a grid is never changed in place, and the noise note knows its noise by it).
+   */
+  contents() {
+    return { strokes: this.strokes.map((s) => s.map((p) => ({ ...p }))), image: this.image, replaced: this.replaced };
+  }
+
+  /**
+   * Show `contents` (what contents() gave, or a sample's strokes: points as fractions of the pad's
+   * side) in place of the drawing, as one change of `kind` ('sample': the lesson's; 'restore': put back).
+   */
+  put({ strokes = [], image = null, replaced = null }, { kind }) {
+    this.strokes = strokes.map((s) => s.map((p) => ({ x: p.x, y: p.y })));
+    this.image = image;
+    this.replaced = replaced;
+    this.pointerId = null;
+    this.bakedCount = Infinity; // other strokes, maybe as many: everything is painted afresh
+    this.#redraw();
+    this.#emit(kind);
+  }
+
   /** Remove the last stroke (the one being drawn, if any); the first one gives back a shared drawing it replaced. */
   undo() {
     if (this.isEmpty) return;

@@ -60,35 +60,43 @@ function hiddenShares(n) {
   return Array.from({ length: n }, (_, i) => first + ((last - first) * i) / (n - 1));
 }
 
-/** Where everything goes, in CSS pixels, for a canvas of width x height; `side`: the input grid's. */
-export function networkLayout(W, H, sizes, font, side) {
+/**
+ * Where everything goes, in CSS pixels, for a canvas of width x height; `side`: the input grid's;
+ * `text`: how big the words are ({px: the canvas's font-size, 12 on a laptop, more on a large screen
+ * and in classroom mode; min: no name is shrunk below it (0: as small as it takes)}).
+ */
+export function networkLayout(W, H, sizes, font, side, text = { px: 12, min: 0 }) {
+  const k = text.px / 12;                       // the words' scale: 1 for the page's own 12 px
   const compact = W < 560;
   const top = compact ? 6 : 12;
-  const bottom = compact ? 24 : 34;             // room for the layer names
-  const labelW = compact ? 24 : 40;             // room for the output digits
+  const bottom = Math.round((compact ? 24 : 34) * k); // room for the layer names
   const usable = H - top - bottom;
+  const hidden = sizes.slice(1, -1), nOut = sizes[sizes.length - 1];
+  const sp = usable / Math.max(16, ...hidden);    // the hidden neurons' spacing: the video's 16 fill the height
+  const r = Math.max(3, Math.min(sp * 0.36, 14 * Math.max(1, k)));
+  const digitPx = Math.round(Math.max(11 * k, text.min, r * 1.25));
+  const labelW = compact ? 24 : Math.max(40, Math.round(digitPx * 1.2 + 26)); // room for the output digits
   const g = Math.max(40, Math.min(usable * 0.6, W * 0.33)); // the input grid's side
   const gx = compact ? 2 : 6;
   const gy = top + (usable - g) / 2;
   const start = gx + g, end = W - labelW;
-  const hidden = sizes.slice(1, -1), nOut = sizes[sizes.length - 1];
-  const sp = usable / Math.max(16, ...hidden);    // the hidden neurons' spacing: the video's 16 fill the height
-  const r = Math.max(3, Math.min(sp * 0.36, 14));
   const so = Math.min(usable / Math.max(10, nOut), sp * 1.5); // the outputs spread out more
   const xs = [...hiddenShares(hidden.length).map((f) => start + (end - start) * f), end - r];
   const col = (x, n, step) => Array.from({ length: n }, (_, i) => ({ x, y: top + (usable - step * n) / 2 + step * (i + 0.5) }));
-  const digitPx = Math.round(Math.max(11, r * 1.25));
+  // The names' sizes and wordings to try, roomiest first: the first that fits is used (#fitLabels);
+  // never below text.min (classroom mode's names keep their size, and take the short wording).
+  const sizesToTry = compact ? [['compact', 10], ['compact', 9]]
+    : [['full', 12], ['full', 11], ['compact', 12], ['compact', 11], ['compact', 10]];
+  let tries = sizesToTry.map(([set, px]) => ({ set, px: px * k })).filter(({ px }) => px >= text.min - 0.01);
+  if (!tries.length) tries = [{ set: 'compact', px: Math.max(text.min, 10 * k) }];
   return {
-    W, H, compact, top, bottom, g, gx, gy, cell: g / side, r,
+    W, H, compact, top, bottom, g, gx, gy, cell: g / side, r, digitPx,
     layers: [null, ...xs.map((x, i) => col(x, sizes[i + 1], i === xs.length - 1 ? so : sp))],
     steps: [null, ...xs.map((_, i) => (i === xs.length - 1 ? so : sp))], // neuron to neuron, per column
     labelX: [gx + g / 2, ...xs],
     digitFonts: [`500 ${digitPx}px ${font}`, `700 ${digitPx}px ${font}`], // output digits: plain, the winner
-    labelY: H - (compact ? 7 : 12),             // the names' baseline
-    // The names' fonts and wordings to try, roomiest first: the first that fits is used (#fitLabels).
-    labelTries: (compact ? [['compact', 10], ['compact', 9]]
-      : [['full', 12], ['full', 11], ['compact', 12], ['compact', 11], ['compact', 10]])
-      .map(([set, px]) => ({ set, font: `500 ${px}px ${font}` })),
+    labelY: H - Math.round((compact ? 7 : 12) * k), // the names' baseline
+    labelTries: tries.map(({ set, px }) => ({ set, font: `500 ${Math.round(px * 10) / 10}px ${font}` })),
   };
 }
 
@@ -129,10 +137,10 @@ export class NetworkPainter {
     this.#layoutLines();
   }
 
-  /** The canvas is width x height CSS pixels, `dpr` device pixels each. */
-  resize(width, height, dpr) {
+  /** The canvas is width x height CSS pixels, `dpr` device pixels each; `text`: its words' size (networkLayout). */
+  resize(width, height, dpr, text) {
     this.dpr = dpr;
-    this.geo = networkLayout(width, height, this.sizes, this.font, this.side);
+    this.geo = networkLayout(width, height, this.sizes, this.font, this.side, text);
     this.labelFit = null;
     this.#layoutLines();
     this.#makeSprites();
@@ -143,7 +151,8 @@ export class NetworkPainter {
    * state: shown (activations per layer), prediction (digit or null),
    * selected ({layer, index} or null), pos, neg and hilite (the weights' and the highlight's colours, [r, g, b]),
    * negDashed (true: negative weights' lines are dashed), silenced ([[layer, index], ...]: hidden
-   * neurons held at 0, marked with a dashed ring and a slash). Afterwards this.painted says
+   * neurons held at 0, marked with a dashed ring and a slash), litUpTo (stepping: the last layer
+   * lit; the connections into later layers are not drawn; null: all). Afterwards this.painted says
    * which labels and which style of negative lines the picture holds.
    */
   draw(ctx, state) {
@@ -154,8 +163,9 @@ export class NetworkPainter {
     };
     ctx.clearRect(0, 0, this.geo.W, this.geo.H);
     if (this.layers && this.lines) {
-      this.#inputLines(ctx, state);
-      for (let l = 2; l < this.sizes.length; l++) this.#denseLines(ctx, l, state);
+      const upTo = state.litUpTo === null || state.litUpTo === undefined ? Infinity : state.litUpTo;
+      if (upTo >= 1) this.#inputLines(ctx, state);
+      for (let l = 2; l < this.sizes.length && l <= upTo; l++) this.#denseLines(ctx, l, state);
       if (state.flow) this.#pulses(ctx, state);
     }
     this.#inputGrid(ctx, state.shown[0]);
@@ -375,9 +385,10 @@ export class NetworkPainter {
    * a bright pulse runs from its start to the neuron in the moments before that layer lights.
    */
   #pulses(ctx, { flow, pos, neg }) {
-    const { time, tops, light, pulse } = flow;
+    const { time, tops, light, pulse, only } = flow;
     let drawn = 0;
     for (let l = 1; l < this.sizes.length; l++) {
+      if (only !== undefined && l !== only) continue; // a step: only the pulses into its layer
       const s = (time - (light[l] - pulse)) / pulse; // 0..1 along the line
       if (s <= 0 || s >= 1.15 || !tops[l]) continue;
       const xy = this.lines[l], { lines, strength } = tops[l];
@@ -487,7 +498,7 @@ export class NetworkPainter {
       }
       if (isWinner) {
         // The winner boxed, neuron and digit together, as in the video.
-        const pad = r + 5, wide = r + 8 + Math.max(11, r * 1.25) * 0.7 + 3;
+        const pad = r + 5, wide = r + 8 + this.geo.digitPx * 0.7 + 3;
         ctx.lineWidth = 1.5;
         ctx.strokeStyle = rgba(GLOW, 0.8);
         ctx.strokeRect(p.x - pad, p.y - pad, pad + wide, 2 * pad);

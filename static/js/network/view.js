@@ -17,6 +17,7 @@
 // data-labels (the layer names, JSON), data-label-boxes (where each name's ink is,
 // [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, data-negative-style ('solid',
 // or 'dashed' in the colour-blind palette), data-flow and data-flow-layer (the signal flowing),
+// ('step' while Step holds the layers up to data-flow-layer lit),
 // data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks), and
 // data-prediction (the newest reply's answer; '' for none).
 // The layer names (setLabels) and the neurons' button names come from labels.js, in the page's language.
@@ -28,7 +29,8 @@ import { NeuronButtons } from './neuron_buttons.js';
 import { POS, NEG, HILITE } from '../ui/colors.js';
 import { palette, onPaletteChange } from '../ui/palette.js';
 import { SIDE } from '../core/digit.js';
-import { FONT } from '../ui/theme.js';
+import { FONT, canvasText } from '../ui/theme.js';
+import { onClassroomChange } from '../ui/classroom.js';
 import { fitCanvas, onPixelRatioChange } from '../ui/canvas.js';
 import { markPaint, measureDraw } from '../core/perf.js';
 
@@ -69,6 +71,7 @@ export class NetworkView {
     });
     new ResizeObserver(() => this.#resize()).observe(canvas);
     onPixelRatioChange(() => this.#resize());
+    onClassroomChange(() => this.#resize()); // larger words, whether or not the canvas changed size
     onPaletteChange(() => this.select(this.selected)); // the connections in the new colours (dashed negatives in cb)
   }
 
@@ -98,6 +101,7 @@ export class NetworkView {
   show(reply, version) {
     this.prediction = reply.empty ? null : reply.prediction;
     this.canvas.dataset.prediction = reply.empty ? '' : String(reply.prediction);
+    if (this.motion.stepTo !== null) this.canvas.dataset.flow = 'stopped'; // a new answer: the step is over
     if (Number.isFinite(version)) this.latestVersion = Math.max(version, this.latestVersion);
     this.motion.glideTo(reply.activations, performance.now(), { jump: reducedMotion.matches });
     if (reducedMotion.matches) {
@@ -117,6 +121,10 @@ export class NetworkView {
    */
   flow() {
     if (reducedMotion.matches || !this.net) {
+      if (this.motion.stepTo !== null) { // the whole network lit: the end state of the flow
+        this.motion.stopFlow(performance.now());
+        this.#paintNow();
+      }
       this.canvas.dataset.flow = 'done';
       return;
     }
@@ -127,7 +135,31 @@ export class NetworkView {
     this.#loop();
   }
 
-  /** Drawing again: the flow stops where it is, and the live picture takes over. */
+  /**
+   * Step: the layers up to `k` lit (0: only the input), layer k with the connections into it and
+   * their pulses, the later ones dark; held until the next step, the flow, or a new answer.
+   * With prefers-reduced-motion it is lit at once.
+   */
+  stepFlow(k) {
+    if (!this.net) return;
+    k = Math.max(0, Math.min(this.sizes.length - 1, k));
+    const now = performance.now();
+    this.motion.step(k, this.net, now, { jump: reducedMotion.matches });
+    Object.assign(this.canvas.dataset, { flow: 'step', flowLayer: String(k), pulses: '0' });
+    if (reducedMotion.matches) {
+      this.motion.at(now);
+      this.#paintNow();
+      return;
+    }
+    this.paintedUpTo = -Infinity;
+    this.fresh = true;
+    this.#loop();
+  }
+
+  /** While stepping, the last layer lit (0: the input); else null. */
+  get stepped() { return this.motion.stepTo; }
+
+  /** Drawing again: the flow (or a step) stops where it is, and the live picture takes over. */
   stopFlow() {
     const now = performance.now();
     if (!this.motion.flowing(now)) return;
@@ -154,6 +186,15 @@ export class NetworkView {
     this.silenced = list.map((pair) => pair.slice());
     this.neurons.setSilenced(this.silenced);
     this.#paintNow();
+  }
+
+  /** Where layer `l`'s column of neurons is on the page (the output digits beside the last one): a DOMRect-like box, or null. */
+  layerBox(l) {
+    const geo = this.painter.geo;
+    if (!geo || !geo.layers[l]) return null;
+    const c = this.canvas.getBoundingClientRect(), col = geo.layers[l], x = col[0].x, r = geo.r;
+    const right = l === this.sizes.length - 1 ? x + r + 8 + geo.digitPx * 0.8 : x + r;
+    return { left: c.left + x - r, top: c.top + col[0].y - r, right: c.left + right, bottom: c.top + col[col.length - 1].y + r };
   }
 
   /** Where the input grid is, in CSS pixels of the canvas: {x, y, side}. */
@@ -214,6 +255,7 @@ export class NetworkView {
       shown: this.motion.shown, selected: this.selected, pixel: this.pixel, silenced: this.silenced,
       prediction: this.motion.outputLit ? this.prediction : null, // boxed once the signal reaches the output
       flow: this.motion.flow,
+      litUpTo: this.motion.litUpTo,
       pos: [...POS], neg: [...NEG], hilite: [...HILITE], negDashed: palette() === 'cb',
     };
   }
@@ -275,9 +317,10 @@ export class NetworkView {
     const { ctx, width, height } = fitCanvas(this.canvas);
     this.ctx = ctx;
     const dpr = this.canvas.width / Math.max(1, width);
-    this.painter.resize(width, height, dpr);
+    const text = canvasText(this.canvas); // its font-size: larger on large screens and in classroom mode
+    this.painter.resize(width, height, dpr, text);
     this.frames.post({
-      type: 'resize', width, height, dpr, pixelWidth: this.canvas.width, pixelHeight: this.canvas.height,
+      type: 'resize', width, height, dpr, text, pixelWidth: this.canvas.width, pixelHeight: this.canvas.height,
     });
     const geo = this.painter.geo;
     if (this.pixelLayer) {

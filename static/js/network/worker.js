@@ -3,7 +3,7 @@
 // a frame, and on the main thread it would hold up the pen and the replies.
 // Messages in:  {type: 'init', sizes, font, side, labels} | {type: 'network', layers}
 //               | {type: 'labels', labels} (the layers' names: {full, compact})
-//               | {type: 'resize', width, height, pixelWidth, pixelHeight, dpr}
+//               | {type: 'resize', width, height, pixelWidth, pixelHeight, dpr, text} (text: the words' size)
 //               | {type: 'paint', id, state}
 // Messages out: {type: 'ready', timeOrigin}
 //               | {type: 'frame', id, bitmap, start, end, painted} (painted: the painter's report)
@@ -37,7 +37,7 @@ self.onmessage = ({ data: m }) => {
       canvas.height = m.pixelHeight;
       ctx = canvas.getContext('2d', CONTEXT);
       scale = [m.pixelWidth / Math.max(1, m.width), m.pixelHeight / Math.max(1, m.height)];
-      painter.resize(m.width, m.height, m.dpr);
+      painter.resize(m.width, m.height, m.dpr, m.text);
     } else if (m.type === 'paint') {
       const start = performance.now();
       ctx.setTransform(scale[0], 0, 0, scale[1], 0, 0);

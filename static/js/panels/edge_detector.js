@@ -5,7 +5,9 @@
 // 28x28 input the network saw for the current drawing. σ(z) is shown on the
 // sigmoid curve. Mouse, finger and keyboard all paint.
 // Its input is the drawing where it was drawn (the pad shrunk to 28x28: drawing.js's asDrawn), not
-// the network's re-centred input: a stroke drawn on the painted bar is seen on the bar.
+// the network's re-centred input: a stroke drawn on the painted bar is seen on the bar. So while the
+// panel is open, a faint copy of the painted weights lies on the pad under the strokes (`overlay`):
+// where to draw, following the painting.
 
 import { drawSignedGrid } from './weight_image.js';
 import { drawSigmoid, sigmoid } from './sigmoid_plot.js';
@@ -43,11 +45,13 @@ export function dot(w, a) {
 export class EdgeDetector extends SidePanel {
   /**
    * @param {HTMLElement} root  the panel
-   * @param {object} options  drawing (drawing.js: its input), font (for the sigmoid plot)
+   * @param {object} options  drawing (drawing.js: its input), overlay (a canvas under the pad's
+   *                          strokes, as big as the pad), font (for the sigmoid plot)
    */
-  constructor(root, { drawing, font = FONT }) {
+  constructor(root, { drawing, overlay, font = FONT }) {
     super(root);
     this.drawing = drawing;
+    this.overlay = overlay;
     this.font = font;
     const $ = (sel) => root.querySelector(sel);
     this.el = {
@@ -77,6 +81,7 @@ export class EdgeDetector extends SidePanel {
     this.el.bias.value = String(this.bias);
     this.#listen();
     new ResizeObserver(() => this.#render()).observe(root);
+    new ResizeObserver(() => this.#renderOverlay()).observe(overlay.parentElement); // the pad's size
   }
 
   /** Open the panel on the drawing as it is now; the focus goes to its title (Escape gives it back to `opener`). */
@@ -85,6 +90,10 @@ export class EdgeDetector extends SidePanel {
     super.open(opener, options);
     this.#render();
   }
+
+  onOpen() { this.overlay.hidden = false; }
+
+  onClose() { this.overlay.hidden = true; }
 
   /** A new reply: the drawing changed, so does the neuron's input (while it is open). */
   update() {
@@ -179,8 +188,16 @@ export class EdgeDetector extends SidePanel {
     this.#render();
   }
 
+  /** The painted weights on the pad, faint (main.css), where the drawing meets them: green/red as on the grid. */
+  #renderOverlay() {
+    if (!this.isOpen) return;
+    drawSignedGrid(this.overlay, this.weights, SIDE, SIDE, { max: 1, clear: true });
+    this.overlay.dataset.weights = String(this.weights.reduce((n, w) => n + (w ? 1 : 0), 0)); // cells painted, for the tests
+  }
+
   #render() {
     if (!this.isOpen) return;
+    this.#renderOverlay();
     const { el } = this;
     const { ctx, cw, ch } = drawSignedGrid(el.grid, this.weights, SIDE, SIDE, { max: 1, marks: true });
     // The input on top, as white dots: where the drawing's ink meets the weights.

@@ -16,9 +16,11 @@ const DASH_CELL = 3;     // ...and smaller than this, nothing
  * Paint `values` (row-major rows x cols) on `canvas`. Brightness is |v| / max|v|
  * so the strongest value is full colour; `max` can be given to share a scale.
  * `marks`: draw "+"/"−" on the cells (where they are big enough to read).
+ * `clear`: no background: a cell's colour is as opaque as it is bright, a zero cell is not painted
+ * (to lie over something else: the edge detector's weights on the pad).
  * Returns the geometry ({ctx, width, height, cw, ch}) for drawing on top.
  */
-export function drawSignedGrid(canvas, values, rows, cols, { max, marks = false } = {}) {
+export function drawSignedGrid(canvas, values, rows, cols, { max, marks = false, clear = false } = {}) {
   canvas.dataset.rows = String(rows);
   canvas.dataset.cols = String(cols);
   const { ctx, width, height } = fitCanvas(canvas);
@@ -33,7 +35,9 @@ export function drawSignedGrid(canvas, values, rows, cols, { max, marks = false 
       const v = values[r * cols + c];
       const t = Math.min(1, Math.abs(v) / m) ** 0.8; // a little lift so mid values stay visible
       const [R, G, B] = v >= 0 ? POS : NEG;
-      ctx.fillStyle = `rgb(${Math.round(6 + R * t)}, ${Math.round(8 + G * t)}, ${Math.round(14 + B * t)})`;
+      if (clear && !t) continue;
+      ctx.fillStyle = clear ? `rgba(${R}, ${G}, ${B}, ${t})`
+        : `rgb(${Math.round(6 + R * t)}, ${Math.round(8 + G * t)}, ${Math.round(14 + B * t)})`;
       // Whole-pixel edges: no hairline seams between neighbouring cells.
       const x0 = Math.round(c * cw + gap / 2), y0 = Math.round(r * ch + gap / 2);
       const x1 = Math.round((c + 1) * cw - gap / 2), y1 = Math.round((r + 1) * ch - gap / 2);
