@@ -22,6 +22,7 @@ import { PixelInspector } from './network/pixels.js';
 import { SilenceBar } from './network/silence.js';
 import { NetworkPicker } from './network/picker.js';
 import { Panels } from './panels/panels.js';
+import { Train } from './panels/train/panel.js';
 import { Inspector } from './panels/inspector.js';
 import { EdgeDetector } from './panels/edge_detector.js';
 import { OwnHand } from './panels/own_hand/panel.js';
@@ -69,6 +70,7 @@ if (byId('compare-open')) panels.add(new Compare(byId('compare'), { drawing }), 
 panels.add(new ExplainPanel(byId('explain'), { drawing }), { chip: byId('explain-open') });
 // Watch it learn: on a phone the network, which its timeline changes, stays in view above the sheet.
 panels.add(new Learn(byId('learn'), { chip: byId('learn-open'), drawing }), { chip: byId('learn-open'), keep: byId('network') });
+panels.add(new Train(byId('train-panel'), { drawing }), { chip: byId('train') }); // a network of one's own design, trained by the server
 
 new SilenceBar(byId('silence-bar'), {
   view,
