@@ -87,9 +87,17 @@ export class Train extends SidePanel {
     const picker = byId('network-picker');
     const option = picker ? [...picker.options].find((o) => o.value === askedNetwork()) : null;
     rememberShown(option);
-    if (picker) addRecent(picker);
-    const other = byId('compare-picker');
-    if (other) addRecent(other, { except: askedNetwork() });
+    this.#listRecent();
+    // Back to this page from the trained network's, as the browser kept it: the lists gain that network,
+    // and the panel no longer says it is opening it.
+    window.addEventListener('pageshow', (e) => {
+      if (!e.persisted) return;
+      this.#listRecent();
+      if (this.root.dataset.state === 'done') {
+        this.#state('ready');
+        this.#say(null);
+      }
+    });
     if (option && (option.dataset.i18n || '').startsWith('train.')) {
       this.shown = { args: JSON.parse(option.dataset.i18nArgs || '{}'), recipe: null, pct: option.dataset.pct || null };
     }
@@ -265,6 +273,14 @@ export class Train extends SidePanel {
     await learn.open(chip, { focus: true });
     const button = learn.root.querySelector('[data-testid="learn-play"]');
     if (play && learn.isOpen && button && button.dataset.state !== 'playing') button.click();
+  }
+
+  /** The networks this browser remembers, in the page's two network lists. */
+  #listRecent() {
+    const picker = byId('network-picker');
+    if (picker) addRecent(picker);
+    const other = byId('compare-picker');
+    if (other) addRecent(other, { except: askedNetwork() });
   }
 
   /** What the panel says of the page's network when it is a trained one. */
