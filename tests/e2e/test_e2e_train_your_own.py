@@ -309,6 +309,9 @@ def test_train_on_a_phone(open_page, server):
     settle(page)
     expect(page.locator("body")).to_have_attribute("data-network", net_id)
     learned_on_screen(page)
+    # Its timeline's weight images are the outputs' own, one per digit (there is no hidden layer 1).
+    expect(page.get_by_test_id("learn-weights").locator("canvas")).to_have_count(10)
+    expect(page.locator('[data-field="weights-caption"]')).to_have_text(CATALOGS["en"]["train.outputWeights"].replace("{n}", "10"))
     # One layer of weights: the outputs straight after the input.
     expect(page.get_by_test_id("neuron-1-9")).to_be_attached()
     expect(page.get_by_test_id("neuron-2-0")).not_to_be_attached()
