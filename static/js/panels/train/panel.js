@@ -86,7 +86,10 @@ export class Train extends SidePanel {
     // The page's network, if it is a trained one: remembered for the network lists, described here.
     const picker = byId('network-picker');
     const option = picker ? [...picker.options].find((o) => o.value === askedNetwork()) : null;
-    rememberShown(option);
+    const facts = byId('n-params'); // "{n} weights and biases": its n, as the server wrote it
+    let params = '';
+    try { params = JSON.parse(facts.dataset.i18nArgs).n; } catch { /* not remembered with a count */ }
+    rememberShown(option, { params });
     this.#listRecent();
     // Back to this page from the trained network's, as the browser kept it: the lists gain that network,
     // and the panel no longer says it is opening it.

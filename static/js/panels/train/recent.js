@@ -3,7 +3,7 @@
 // network trained a minute ago can be opened again or compared with the one on the page (the
 // video's recipe with sigmoid, then with ReLU). Each is remembered as the server labelled it on
 // its own page (web/pages.py: the picker's option of the shown network, its catalog key and
-// arguments, its sizes, parameters and MNIST figure): the label's one home is the server.
+// arguments: sizes, recipe, MNIST figure; and the page's parameter count): the label's one home is the server.
 
 import { t } from '../../ui/i18n.js';
 
@@ -29,14 +29,17 @@ function save(list) {
   try { window.localStorage.setItem(STORE, JSON.stringify(list.slice(0, KEEP))); } catch { /* private mode: this page only */ }
 }
 
-/** Remember the page's network if it is a trained one: `option` is its option in the picker (the server's label). */
-export function rememberShown(option) {
+/**
+ * Remember the page's network if it is a trained one: `option` is its option in the picker (the server's
+ * label), `params` its parameter count as the page's facts write it ("13,002").
+ */
+export function rememberShown(option, { params }) {
   if (!option || !(option.dataset.i18n || '').startsWith('train.')) return;
   let args = {};
   try { args = JSON.parse(option.dataset.i18nArgs || '{}'); } catch { return; }
   const entry = {
-    id: option.value, key: option.dataset.i18n, args,
-    sizes: option.dataset.sizes || '', params: option.dataset.params || '', pct: option.dataset.pct || '',
+    id: option.value, key: option.dataset.i18n, args, sizes: String(args.sizes || ''), params: String(params || ''),
+    pct: args.pct ? String(args.pct) : '',
   };
   const before = load().find((e) => e.id === entry.id);
   if (before && before.pct && !entry.pct) return; // a page that had not its figure yet: keep the one with it
