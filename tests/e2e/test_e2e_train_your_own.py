@@ -536,3 +536,24 @@ class ThreadWithResult:
         if self.error:
             raise self.error
         return self.out
+
+
+# ---- accessibility ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+@pytest.mark.parametrize("size", ["1366x768", "390x844"])
+def test_axe_finds_no_serious_violations_in_the_panel(open_page, lang, size):
+    from axe_playwright_python.sync_playwright import Axe
+    page = open_page(f"/?lang={lang}", viewport=DESKTOP if size == "1366x768" else PHONE)
+    open_train(page)
+    axe = Axe()
+    found = {"the form": axe.run(page)}
+    page.get_by_test_id("train-preset-no-hidden").click()
+    page.get_by_test_id("train-seed").fill("-1")
+    page.get_by_test_id("train-go").click()
+    expect(page.get_by_test_id("train-panel")).to_have_attribute("data-state", "invalid")
+    found["a value outside its limit"] = axe.run(page)
+    for state, results in found.items():
+        assert results.response["passes"], "axe ran its checks"
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{state}: " + "; ".join(f"{v['id']}: {[n['target'] for n in v['nodes']][:5]}" for v in bad)
