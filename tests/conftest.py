@@ -23,7 +23,7 @@ SERVER_FILES = {"test_deploy.py", "test_deploy_app.py", "test_deploy_benchmarks.
                 "test_benchmarks_smoke.py"}
 # data: the fixtures that read MNIST or the pen-digits file; each fails, never skips, when it is missing.
 DATA_FIXTURES = {"mnist_test", "test_set", "writers", "subset", "real", "held_out", "prepared_mnist"}
-DATA_FILES = {"test_shipped_weights.py", "test_api_train.py"}  # read MNIST inside their tests too
+DATA_FILES = {"test_shipped_weights.py", "test_api_train.py", "test_page_untrained.py"}  # read MNIST inside their tests too
 
 
 def tiers(item) -> set[str]:

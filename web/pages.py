@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from mlp.digit import FACTS as DIGIT_FACTS
+from mlp.network import Network
+from mlp.registry import Entry
+from mlp.training import recipe as recipes
 
 from . import public_url, sharelink
 from .inputs import InputError
@@ -14,6 +17,7 @@ from .reply import infer
 
 MAX_SHOWN_ID = 40  # an unknown ?network= is named in the page's note, cut to this many characters
 VIDEO_SIZES = (784, 16, 16, 10)  # the video's network: the pickers call it so
+ACTIVATION_NAMES = {"sigmoid": "sigmoid", "relu": "ReLU"}  # a trained network's, as its label writes it
 
 blueprint = Blueprint("pages", __name__)
 
@@ -23,18 +27,33 @@ def percent(accuracy):
     return None if accuracy is None else f"{accuracy * 100 if accuracy <= 1 else accuracy:.1f}"
 
 
-def network_choices(networks, shown):
+def choice(net_id, network, snapshots, shipped):
+    """One network as the pickers list it: its figures, and its label (a catalog key and its arguments).
+    A trained network's label says its recipe (static/js/panels/train/recent.js labels the ones this
+    browser trained the same way)."""
+    sizes, pct = "-".join(map(str, network.sizes)), percent(network.meta.get("test_accuracy"))
+    args = {"sizes": sizes, "pct": pct}
+    if shipped:
+        key = "network.optionPlain" if pct is None else (
+            "network.optionVideo" if network.sizes == VIDEO_SIZES else "network.option")
+    else:
+        recipe = recipes.parse(net_id)
+        args.update(activation=ACTIVATION_NAMES[recipe.activation], images=f"{recipe.images:,}",
+                    epochs=recipe.epochs, seed=recipe.seed)
+        key = "train.optionPlain" if pct is None else "train.option"
+    return {"id": net_id, "sizes": sizes, "params": f"{network.n_params:,}", "pct": pct,
+            "video": network.sizes == VIDEO_SIZES and shipped, "snapshots": snapshots, "key": key, "args": args}
+
+
+def network_choices(networks, shown, snapshots=None):
     """The networks for the page's pickers, the default first, with the figures they show; the shown
-    network last when it is not one of them (a trained one: its id is its recipe)."""
-    entries = list(networks)
+    network last when it is not one of them (a trained one: its id is its recipe). ``snapshots``: the
+    shown network's count when its entry does not hold them yet (a recipe not trained here yet)."""
     shipped = networks.ids()
+    rows = [choice(e.id, e.network, len(e.snapshots), True) for e in networks]
     if shown.id not in shipped:
-        entries.append(shown)
-    return [{"id": e.id, "sizes": "-".join(map(str, e.network.sizes)), "params": f"{e.network.n_params:,}",
-             "pct": percent(e.network.meta.get("test_accuracy")),
-             "video": e.network.sizes == VIDEO_SIZES and e.id in shipped,
-             "snapshots": len(e.snapshots)}
-            for e in entries]
+        rows.append(choice(shown.id, shown.network, len(shown.snapshots) if snapshots is None else snapshots, False))
+    return rows
 
 
 @blueprint.app_context_processor
@@ -70,6 +89,9 @@ def index():
     # A trained network's id (its recipe) is trained now if this process has not got it yet
     # (a 429 when it is training another); on a server that cannot train, it is unknown.
     asked_id = request.args.get("network", "")
+    recipe = untrained_recipe(networks, asked_id)
+    if recipe is not None:
+        return untrained_page(networks, recipe)
     entry = networks.get(asked_id)
     unknown = asked_id[:MAX_SHOWN_ID] if asked_id and entry is None else None
     entry = entry or networks.default
@@ -92,6 +114,38 @@ def index():
         n_params=net.n_params, test_accuracy=accuracy, test_pct=percent(accuracy), og=og,
         networks=network_choices(networks, entry), unknown_network=unknown, silenced=silenced, bad_silenced=bad_off))
     response.vary.update(("Accept-Language", "Cookie"))  # the language is chosen from these
+    return response
+
+
+def untrained_recipe(networks, net_id):
+    """The recipe of ``net_id`` when it is one this process can train but has not (else None)."""
+    if not (recipes.is_recipe_id(net_id) and networks.can_train) or net_id in networks.trained_ids():
+        return None
+    try:
+        return recipes.parse(net_id)
+    except recipes.RecipeError:
+        return None  # the page says it is unknown
+
+
+def untrained_page(networks, recipe):
+    """The page of a recipe's network this process has not trained yet, at once rather than after its
+    training (seconds, the first time a process reads MNIST): all it shows before the weights comes from
+    the recipe (its layers, its parameter count), and it says the network is being trained while its
+    script fetches the weights, which trains it (static/js/panels/train/panel.js). No link preview tags:
+    a preview's answer needs the weights (/preview.png itself trains the network when asked)."""
+    shape = Network.random(recipe.sizes, activations=recipe.activations)  # the recipe's layers; never run
+    silenced, bad_off = [], False
+    try:
+        silenced = silenced_from_query(request.args, shape)
+    except InputError:
+        bad_off = True
+    entry = Entry(recipe.id, recipe.id, shape, path=None)
+    response = make_response(render_template(
+        "index.html", network_id=recipe.id, default_network=networks.default.id, sizes=shape.sizes,
+        n_params=shape.n_params, test_accuracy=None, og=None, untrained=True,
+        networks=network_choices(networks, entry, snapshots=recipes.SNAPSHOTS), unknown_network=None,
+        silenced=silenced, bad_silenced=bad_off))
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

@@ -23,6 +23,7 @@ import { SilenceBar, SilenceEffect } from './network/silence.js';
 import { NetworkPicker } from './network/picker.js';
 import { OptionLabels } from './network/option_labels.js';
 import { Panels } from './panels/panels.js';
+import { Train } from './panels/train/panel.js';
 import { Inspector } from './panels/inspector.js';
 import { EdgeDetector } from './panels/edge_detector.js';
 import { OwnHand } from './panels/own_hand/panel.js';
@@ -73,6 +74,7 @@ if (byId('compare-open')) panels.add(new Compare(byId('compare'), { drawing }), 
 panels.add(new ExplainPanel(byId('explain'), { drawing }), { chip: byId('explain-open') });
 // Watch it learn: on a phone the network, which its timeline changes, stays in view above the sheet.
 panels.add(new Learn(byId('learn'), { chip: byId('learn-open'), drawing }), { chip: byId('learn-open'), keep: byId('network') });
+panels.add(new Train(byId('train-panel'), { drawing }), { chip: byId('train') }); // a network of one's own design, trained by the server
 
 // The lesson walks through the page (and drives it: lesson/); classroom mode makes it big (P: not while own-hand reads digit keys).
 new Lesson(byId('lesson-card'), { button: byId('lesson'), spotlight: byId('lesson-spotlight'), drawing, view, flow, panels, sizes: SIZES });

@@ -1,6 +1,8 @@
-// Talking to the server: the network's weights (once) and predictions.
+// Talking to the server: the network's weights (once) and predictions. A busy server's 429 is
+// asked again after its Retry-After (retry.js).
 
 import { toLevels } from './digit.js';
+import { fetchRetrying, holdFor } from './retry.js';
 
 async function json(response) {
   let body = null;
@@ -36,19 +38,33 @@ function query(options) {
   return s ? `?${s}` : '';
 }
 
-const getJson = async (url) => json(await fetch(url, { headers: { Accept: 'application/json' } }));
+const getJson = async (url) => json(await fetchRetrying(url, { headers: { Accept: 'application/json' } }));
 
 /**
- * Every layer's weights (row-major n_out x n_in) and biases: of `network` (default: the
- * server's first) or of its training snapshot `snapshot` (an index into /api/snapshots).
+ * Every layer's weights (row-major n_out x n_in), biases and activation ('sigmoid' or 'relu'): of
+ * `network` (default: the server's first) or of its training snapshot `snapshot` (an index into /api/snapshots).
  */
 export async function fetchNetwork({ network = null, snapshot = null } = {}) {
   const body = await getJson(`/api/network${query({ network, snapshot })}`);
   const layers = body.layers.map((layer) => {
     const [nOut, nIn] = layer.shape;
-    return { nOut, nIn, weights: decodeFloats(layer.weights, nOut * nIn), biases: Float32Array.from(layer.biases) };
+    return {
+      nOut, nIn, weights: decodeFloats(layer.weights, nOut * nIn), biases: Float32Array.from(layer.biases),
+      activation: layer.activation || 'sigmoid',
+    };
   });
   return { sizes: body.sizes, nParams: body.n_params, layers, meta: body.meta || {} };
+}
+
+/**
+ * Ask for `network`'s weights before anything else is asked (a trained network this server has not
+ * trained yet: asking trains it); every other request waits for the answer (retry.js's holdFor). The
+ * page's own fetchNetwork of the same address then comes from the browser's cache (Cache-Control).
+ */
+export function prepareNetwork(network) {
+  const request = fetchRetrying(`/api/network${query({ network })}`, { headers: { Accept: 'application/json' } }, { first: true });
+  holdFor(request);
+  return request;
 }
 
 /** 784 values in 0..1 -> base64 of one byte per pixel (0..255), the API's compact form. */
@@ -91,7 +107,7 @@ function post(url, pixels, { preprocess = true, network = null, silenced = null,
   if (network !== null) body.network = network;
   if (silenced && silenced.length) body.silenced = silenced;
   if (snapshot !== null) body.snapshot = snapshot;
-  return fetch(url, {
+  return fetchRetrying(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify(body),
@@ -111,3 +127,25 @@ export const fetchNetworks = () => getJson('/api/networks');
 
 /** The training snapshots of `network` (GET /api/snapshots): {network, snapshots: [{index, step, epoch, test_accuracy}]}. */
 export const fetchSnapshots = (network = null) => getJson(`/api/snapshots${query({ network })}`);
+
+/** What the Train-your-own form is built from (GET /api/train): {available, limits, presets}. */
+export const fetchTraining = () => getJson('/api/train');
+
+/**
+ * Train `recipe` ({hidden, activation, images, epochs, seed}) on the server (POST /api/train): its
+ * reply ({network, test_accuracy, snapshots, ...}), or an Error with the server's words (a 400 names
+ * the limit; `status` is the HTTP status). `onWait`: told of each wait while the server is busy (retry.js).
+ */
+export async function train(recipe, { onWait = null } = {}) {
+  const response = await fetchRetrying('/api/train', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(recipe),
+  }, { onWait });
+  try {
+    return await json(response);
+  } catch (err) {
+    err.status = response.status;
+    throw err;
+  }
+}

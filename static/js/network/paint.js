@@ -1,7 +1,8 @@
 // Paints the network picture (network/view.js) onto a 2D context: the 28x28
 // input the network saw, then a column per layer of neurons, whatever the weights
 // file holds (the video's: two hidden layers of 16, and 10 outputs).
-// Brightness = activation; lines coloured by the weight's sign, opacity by how
+// Brightness = activation (a ReLU neuron above 1 is at full brightness, its value written on it);
+// lines coloured by the weight's sign, opacity by how
 // much they contribute now (|w·a|); in the colour-blind palette the negative
 // ones are also dashed (the sign without colour). No DOM here: the same code paints
 // on the page or in network/worker.js, off the page's main thread. The layer names
@@ -38,6 +39,8 @@ const NO_DASH = [];
 const SILENCED = 'rgba(235, 240, 255, 0.9)'; // a silenced neuron's dashed ring and slash
 const SILENCED_DASH = [3, 2.5];
 const NONE = [];
+const VALUE_INK = 'rgba(5, 6, 13, 0.92)'; // the value written on a neuron above 1 (it is at full brightness)
+const VALUE_MIN_R = 5;      // smaller neurons get no value written (their button and the inspector say it)
 
 /** One channel of the mix of DARK (t = 0) and LIT (t = 1). */
 const mixChannel = (c, t) => Math.round(DARK[c] + (LIT[c] - DARK[c]) * t);
@@ -487,6 +490,7 @@ export class NetworkPainter {
       ctx.strokeStyle = RING;
       ctx.stroke();
       if (off.length && off.includes(i)) this.#silencedMark(ctx, p, r);
+      else if (acts[i] > 1) this.#valueMark(ctx, p, r, acts[i]);
       const isSel = !!selected && selected.layer === layer && selected.index === i;
       const isWinner = last && prediction === i;
       if (isSel || isWinner) {
@@ -511,6 +515,28 @@ export class NetworkPainter {
         ctx.fillText(String(i), p.x + r + 8, p.y);
       }
     }
+  }
+
+  /**
+   * A neuron above 1 (a ReLU's: it has no ceiling) is drawn at full brightness, as 1 would be; its
+   * value is written on it, so 1.2 and 7 do not look the same.
+   */
+  #valueMark(ctx, p, r, a) {
+    this.painted.overOne = (this.painted.overOne || 0) + 1; // (draw() starts each picture without one)
+    if (r < VALUE_MIN_R) return;
+    const text = a < 9.95 ? a.toFixed(1) : String(Math.round(a));
+    let px = Math.max(7, Math.round(r * 0.95));
+    ctx.font = `700 ${px}px ${this.font}`;
+    const room = 2 * r - 2;
+    const w = ctx.measureText(text).width;
+    if (w > room) {
+      px = Math.max(6, Math.floor((px * room) / w));
+      ctx.font = `700 ${px}px ${this.font}`;
+    }
+    ctx.fillStyle = VALUE_INK;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, p.x, p.y + 0.5);
   }
 
   /** A silenced neuron: dark, with a dashed ring and a slash (it is held at 0, whatever comes in). */

@@ -18,7 +18,8 @@
 // [left, top, right, bottom] in CSS pixels, JSON) and data-label-font, data-negative-style ('solid',
 // or 'dashed' in the colour-blind palette), data-flow and data-flow-layer (the signal flowing),
 // ('step' while Step holds the layers up to data-flow-layer lit),
-// data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks), and
+// data-pulses, data-pixel-lines and data-silenced (how many silenced neurons it marks), data-over-one
+// (how many neurons are above 1, a ReLU's, drawn at full brightness with their value written), and
 // data-prediction (the newest reply's answer; '' for none).
 // The layer names (setLabels) and the neurons' button names come from labels.js, in the page's language.
 
@@ -298,8 +299,9 @@ export class NetworkView {
   }
 
   /** The canvas's data attributes follow the picture now on it (written only when they change). */
-  #showPainted({ labels, labelFont, labelBoxes, negatives, pixelLines, pulses, silenced }) {
+  #showPainted({ labels, labelFont, labelBoxes, negatives, pixelLines, pulses, silenced, overOne }) {
     this.canvas.dataset.pixelLines = String(pixelLines); // the input pixel's weights drawn, for the tests
+    this.canvas.dataset.overOne = String(overOne || 0); // neurons above 1 (ReLU), drawn with their value
     this.canvas.dataset.silenced = String(silenced || 0); // the silenced neurons marked, for the tests
     if (pulses) this.canvas.dataset.pulses = String(Math.max(pulses, Number(this.canvas.dataset.pulses || 0)));
     const names = JSON.stringify(labels), boxes = JSON.stringify(labelBoxes);

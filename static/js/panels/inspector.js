@@ -1,10 +1,10 @@
 // The neuron inspector: for one neuron, its incoming weights as a picture,
 // its bias, the weighted sum z = w·a + b with the live numbers, σ(z) on the
-// sigmoid curve, and what this drawing contributes (weight × input). A hidden neuron can be
+// sigmoid curve (ReLU(z) on ReLU's, for a trained network's ReLU layer), and what this drawing contributes (weight × input). A hidden neuron can be
 // silenced here (held at 0: asked.js; silence.js shows it across the page).
 
 import { drawSignedGrid } from './weight_image.js';
-import { drawSigmoid } from './sigmoid_plot.js';
+import { drawRelu, drawSigmoid } from './sigmoid_plot.js';
 import { num, signed } from '../ui/format.js';
 import { t } from '../ui/i18n.js';
 import { palette } from '../ui/palette.js';
@@ -46,6 +46,7 @@ export class Inspector extends SidePanel {
       bias: $('[data-field="bias"]'),
       z: $('[data-field="z"]'),
       a: $('[data-field="a"]'),
+      fn: $('[data-field="fn"]'),
       sigmoid: $('[data-testid="sigmoid"]'),
       note: $('[data-testid="bias-note"]'),
       silenceRow: $('[data-testid="silence-row"]'),
@@ -152,10 +153,22 @@ export class Inspector extends SidePanel {
     this.el.wa.textContent = num(z - b);
     this.el.bias.textContent = signed(b);
     this.el.z.textContent = num(z);
-    this.el.a.textContent = num(a, 3);
-    drawSigmoid(this.el.sigmoid, z, FONT);
+    this.el.a.textContent = num(a, 3); // a ReLU's may pass 1: the real value (the network view stops brightening at 1)
+    const relu = this.net.layers[layer - 1].activation === 'relu';
+    this.#activationFunction(relu);
+    (relu ? drawRelu : drawSigmoid)(this.el.sigmoid, z, FONT);
+    const notes = relu ? ['train.biasNote.negative', 'train.biasNote.positive'] : ['inspector.biasNote.negative', 'inspector.biasNote.positive'];
     this.el.note.textContent = b < 0
-      ? t('inspector.biasNote.negative', { b: num(b), threshold: num(-b) })
-      : t('inspector.biasNote.positive', { b: signed(b), threshold: num(-b) });
+      ? t(notes[0], { b: num(b), threshold: num(-b) })
+      : t(notes[1], { b: signed(b), threshold: num(-b) });
+  }
+
+  /** The equation's last line and the plot name the layer's function: σ, or ReLU (its name in both languages). */
+  #activationFunction(relu) {
+    const plot = this.el.sigmoid;
+    this.el.fn.textContent = relu ? 'ReLU(z)' : 'σ(z)';
+    plot.dataset.function = relu ? 'relu' : 'sigmoid';
+    plot.dataset.i18nAriaLabel = relu ? 'train.reluLabel' : 'inspector.sigmoidLabel'; // a language switch says it again
+    plot.setAttribute('aria-label', t(plot.dataset.i18nAriaLabel));
   }
 }

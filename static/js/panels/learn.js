@@ -348,7 +348,10 @@ export class Learn extends SidePanel {
   #labelWeights() {
     if (!this.net) return;
     const n = this.net.layers[0].nOut;
-    this.el.weightsCaption.textContent = t('learn.weights', { n });
-    this.el.weights.setAttribute('aria-label', t('learn.weightsLabel', { n, step: this.#n(this.snapshots[this.index].step) }));
+    // Without hidden layers (a trained 784-10) the first layer's neurons are the outputs, one per digit.
+    const outputs = this.net.layers.length === 1;
+    this.el.weightsCaption.textContent = t(outputs ? 'train.outputWeights' : 'learn.weights', { n });
+    this.el.weights.setAttribute('aria-label', t(outputs ? 'train.outputWeightsLabel' : 'learn.weightsLabel',
+      { n, step: this.#n(this.snapshots[this.index].step) }));
   }
 }
