@@ -234,6 +234,7 @@ def test_play_runs_from_random_to_trained_and_ends_on_the_trained_answer(page, s
     settle(page)
     trained_bars = bars(page)
     open_timeline(page)
+    shown(page, last)  # the list is in and the timeline at its end: Home now has somewhere to go
     page.get_by_test_id("learn-timeline").focus()
     page.keyboard.press("Home")
     shown(page, 0)
@@ -280,6 +281,7 @@ def test_reduced_motion_play_jumps_to_the_end(open_page, server):
     draw_digit(page, 3)
     settle(page)
     open_timeline(page)
+    shown(page, last)  # the list is in: Home has somewhere to go
     page.get_by_test_id("learn-timeline").focus()
     page.keyboard.press("Home")
     shown(page, 0)
