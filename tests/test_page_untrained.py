@@ -2,12 +2,13 @@
 it comes at once, built from the recipe alone (layer sizes, parameter count, the pickers' label), says the
 network is being trained (data-untrained on the note over the network view), and trains nothing itself; the
 weights, asked for by its script, train it, and the page after that is the trained network's own (its MNIST
-figure, its link preview). A link's silenced neurons are checked against the recipe's layers. On a server
+figure, its link preview's answer). A link's silenced neurons are checked against the recipe's layers. On a server
 without MNIST the id is unknown, as before. Real training on MNIST, tiny recipes (1,000 images, one epoch)."""
 from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -52,13 +53,23 @@ def test_the_page_of_an_untrained_recipe_comes_at_once_and_trains_nothing(app):
     assert 'data-testid="train-accuracy" hidden' in text  # said once trained
     learn = re.search(r'data-testid="learn-open"[^>]*data-snapshots="(\d+)"', text)
     assert learn and int(learn.group(1)) == recipes.SNAPSHOTS  # Watch it learn is there to open
-    assert 'property="og:image"' not in text  # a preview's answer needs the weights
+    # Its preview: the picture (which trains the network when a crawler asks for it), a title without the
+    # answer (that needs the weights).
+    image = re.search(r'property="og:image" content="([^"]+)"', text)
+    assert image and f"network={TINY_ID}" in html.unescape(image.group(1)) and f"d={code}" in html.unescape(image.group(1))
+    assert '<meta property="og:title" content="A digit drawn for a neural network">' in text
+    assert networks.trained_ids() == []
+    url = urlsplit(html.unescape(image.group(1)))
+    picture = client.get(f"{url.path}?{url.query}")
+    assert picture.status_code == 200 and picture.mimetype == "image/png"  # asking for it trained the network
+    assert networks.trained_ids() == [TINY_ID]
 
-    # Its script asks for the weights: that trains it; the page is then the trained network's own.
+    # Its script asks for the weights (trained by now); the page is then the trained network's own.
     assert client.get("/api/network", query_string={"network": TINY_ID}).status_code == 200
     assert networks.trained_ids() == [TINY_ID]
     text = client.get("/", query_string={"network": TINY_ID, "d": code}).get_data(as_text=True)
     assert 'data-untrained="true"' not in text and 'property="og:image"' in text
+    assert re.search(r'property="og:title" content="The neural network reads this drawing as \d"', text)
     key, args = option(text, TINY_ID)
     assert key == "train.option" and re.search(r'"pct": "\d+\.\d"', args)
 

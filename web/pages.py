@@ -64,15 +64,16 @@ def language_context():
             "t": lambda key, **params: translate(catalog, key, **params)}
 
 
-def link_preview(networks, entry, silenced, catalog, lang):
+def link_preview(networks, entry, silenced, catalog, lang, read=True):
     """The og tags of a share link (?d=): its preview picture and the answer in the title, both in the
     page's language ``lang``; None for a link that cannot be opened (the page itself tells the person,
-    in their language)."""
+    in their language). ``read=False``: the network is not here yet (a recipe this process has not
+    trained): the title says no answer; the picture, which trains it when asked, still has it."""
     try:
         code, pixels = drawing_from_query(request.args)
     except sharelink.LinkError:
         return None
-    answer = infer(entry.network, pixels, silenced=silenced)["prediction"]
+    answer = infer(entry.network, pixels, silenced=silenced)["prediction"] if read else None
     image = url_for(".preview_png", d=code, **({} if entry is networks.default else {"network": entry.id}),
                     **({sharelink.SILENCED_PARAM: sharelink.encode_silenced(silenced)} if silenced else {}),
                     **({sharelink.LANG_PARAM: lang} if lang != LANGUAGES[0] else {}))
@@ -131,8 +132,9 @@ def untrained_page(networks, recipe):
     """The page of a recipe's network this process has not trained yet, at once rather than after its
     training (seconds, the first time a process reads MNIST): all it shows before the weights comes from
     the recipe (its layers, its parameter count), and it says the network is being trained while its
-    script fetches the weights, which trains it (static/js/panels/train/panel.js). No link preview tags:
-    a preview's answer needs the weights (/preview.png itself trains the network when asked)."""
+    script fetches the weights, which trains it (static/js/panels/train/panel.js). A share link's preview
+    tags name the picture (/preview.png trains the network when asked) under a title without the answer,
+    which needs the weights."""
     shape = Network.random(recipe.sizes, activations=recipe.activations)  # the recipe's layers; never run
     silenced, bad_off = [], False
     try:
@@ -140,9 +142,12 @@ def untrained_page(networks, recipe):
     except InputError:
         bad_off = True
     entry = Entry(recipe.id, recipe.id, shape, path=None)
+    lang = page_language(request)
+    og = link_preview(networks, entry, silenced, current_app.extensions["catalogs"][lang], lang, read=False) \
+        if "d" in request.args else None
     response = make_response(render_template(
         "index.html", network_id=recipe.id, default_network=networks.default.id, sizes=shape.sizes,
-        n_params=shape.n_params, test_accuracy=None, og=None, untrained=True,
+        n_params=shape.n_params, test_accuracy=None, og=og, untrained=True,
         networks=network_choices(networks, entry, snapshots=recipes.SNAPSHOTS), unknown_network=None,
         silenced=silenced, bad_silenced=bad_off))
     response.vary.update(("Accept-Language", "Cookie"))
