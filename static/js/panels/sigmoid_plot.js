@@ -49,17 +49,7 @@ export function drawSigmoid(canvas, z, font) {
   const off = Math.abs(z) > range; // far past the flat end: pin the dot to the edge and say so
   const zc = Math.max(-range, Math.min(range, z));
   const x = X(zc), y = Y(sigmoid(z));
-  ctx.setLineDash([3, 3]);
-  ctx.strokeStyle = rgba(HILITE, 0.6);
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  ctx.moveTo(x, Y(0)); ctx.lineTo(x, y); ctx.lineTo(left, y);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.beginPath();
-  ctx.arc(x, y, 4.5, 0, Math.PI * 2);
-  ctx.fillStyle = rgba(HILITE);
-  ctx.fill();
+  markPoint(ctx, x, y, Y(0), left);
   if (off) {
     ctx.font = `11px ${font}`;
     ctx.fillStyle = rgba(HILITE);
@@ -124,12 +114,16 @@ export function drawRelu(canvas, z, font) {
   ctx.stroke();
 
   if (!Number.isFinite(z)) return;
-  const x = X(z), y = Y(relu(z));
+  markPoint(ctx, X(z), Y(relu(z)), Y(0), left);
+}
+
+/** The neuron's point (x, y) on the curve, dashed down to the z axis (at `axisY`) and across to `left`. */
+function markPoint(ctx, x, y, axisY, left) {
   ctx.setLineDash([3, 3]);
   ctx.strokeStyle = rgba(HILITE, 0.6);
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(x, Y(0)); ctx.lineTo(x, y); ctx.lineTo(left, y);
+  ctx.moveTo(x, axisY); ctx.lineTo(x, y); ctx.lineTo(left, y);
   ctx.stroke();
   ctx.setLineDash([]);
   ctx.beginPath();
