@@ -27,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from stack_client import ROOT, Client, line, percentile
+from stack_client import ROOT, Client, healthz_times, line, percentile
 
 sys.path.insert(0, str(ROOT))
 from deploy.stack import SERVE, Stack, children_of  # noqa: E402
@@ -60,19 +60,6 @@ def nginx_ms_per_request(stack, path, headers, n) -> float:
     return (cpu_ns(workers) - before) / n / 1e6
 
 
-def healthz_times(port, seconds):
-    client, times, failed = Client(port, timeout=10, source="127.0.0.2"), [], 0
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        status, took, _ = client.call("GET", "/healthz")
-        if status == 200:
-            times.append(took)
-        else:
-            failed += 1
-    client.close()
-    return times, failed
-
-
 def under_load(stack, path, clients, seconds, rate=None):
     """/healthz times from 127.0.0.2 while ``clients`` loop on ``path`` (gzipped), together at most ``rate``
     requests a second (None: as fast as they are answered); and weights served per second."""
@@ -93,7 +80,7 @@ def under_load(stack, path, clients, seconds, rate=None):
     for t in threads:
         t.start()
     time.sleep(min(1.0, seconds / 4))  # the loops under way
-    times, failed = healthz_times(stack.port, seconds)
+    times, failed = healthz_times(stack.port, seconds, source="127.0.0.2")
     stop.set()
     for t in threads:
         t.join()
@@ -122,7 +109,7 @@ def main():
             stored, per_request = cpu["stored", encoding], cpu["compressed per request", encoding]
             print(f"nginx CPU per request, {encoding}: stored {stored:.2f} ms, compressed per request "
                   f"{per_request:.2f} ms ({per_request / stored:.1f}x)")
-        quiet, quiet_failed = healthz_times(stack.port, min(args.seconds, 5))
+        quiet, quiet_failed = healthz_times(stack.port, min(args.seconds, 5), source="127.0.0.2")
         print(line("/healthz alone", quiet, quiet_failed))
         for clients in args.clients:
             p99 = {}

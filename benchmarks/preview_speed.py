@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 
-from stack_client import ROOT, Client, drawings, line, share_code
+from stack_client import ROOT, Client, drawings, healthz_times, line, share_code
 
 sys.path.insert(0, str(ROOT))
 from deploy.stack import Stack  # noqa: E402
@@ -32,19 +32,6 @@ def cpu_ms(fn, items):
     for item in items:
         fn(item)
     return 1000 * (time.process_time() - start) / len(items)
-
-
-def healthz_times(port, seconds):
-    client, times, failed = Client(port, timeout=5), [], 0
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        status, took, _ = client.call("GET", "/healthz")
-        if status == 200:
-            times.append(took)
-        else:
-            failed += 1
-        time.sleep(0.005)
-    return times, failed
 
 
 def main():
@@ -69,7 +56,7 @@ def main():
     # More distinct drawings than can be asked for in the time (a link is encoded in Python: ~0.5 ms each).
     codes = [share_code(p) for p in drawings(int(min(20_000, 400 * args.clients * args.seconds)), seed=2)]
     with Stack(env={"MLP_RATE_LIMIT": "100000", "MLP_PREVIEW_RATE_LIMIT": "100000"}) as stack:
-        quiet, quiet_failed = healthz_times(stack.port, min(args.seconds, 5))
+        quiet, quiet_failed = healthz_times(stack.port, min(args.seconds, 5), pause=0.005, timeout=5)
         stop, counts, refusals = threading.Event(), [], []
 
         def ask(k):
@@ -85,7 +72,7 @@ def main():
         threads = [threading.Thread(target=ask, args=(k,)) for k in range(args.clients)]
         for t in threads:
             t.start()
-        busy, busy_failed = healthz_times(stack.port, args.seconds)
+        busy, busy_failed = healthz_times(stack.port, args.seconds, pause=0.005, timeout=5)
         stop.set()
         for t in threads:
             t.join()

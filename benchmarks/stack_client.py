@@ -56,6 +56,24 @@ class Client:
             self.conn = None
 
 
+def healthz_times(port: int, seconds: float, source: str | None = None, pause: float = 0.0, timeout: float = 10):
+    """(latencies of /healthz asked over and over for ``seconds``, how many failed): how the server answers
+    the smallest request while something else loads it. ``source``: ask from another address (nginx's
+    limits are per address); ``pause``: seconds between requests."""
+    client, times, failed = Client(port, timeout=timeout, source=source), [], 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        status, took, _ = client.call("GET", "/healthz")
+        if status == 200:
+            times.append(took)
+        else:
+            failed += 1
+        if pause:
+            time.sleep(pause)
+    client.close()
+    return times, failed
+
+
 def drawings(n: int, seed: int = 0) -> np.ndarray:
     """n distinct drawings (784 values in [0, 1]): MNIST test digits with a little noise, or random ink."""
     rng = np.random.default_rng(seed)
