@@ -255,9 +255,18 @@ def test_costly_requests_in_progress_are_capped_per_address_and_for_everyone():
         assert wait_until(lambda: explain(stack, c)[0] == 200, "explanations again once the held ones end")
 
 
-def test_training_on_demand_will_be_limited_per_minute(local):
-    """The route comes with a later issue; its limits are here already (the app answers 404 for now)."""
-    status, headers, body = local.request("POST", "/api/train", body=b"{}", headers={"Content-Type": "application/json"})
-    assert status == 404 and has_our_headers(headers)
+def test_training_on_demand_is_limited_per_minute(local):
+    """POST /api/train (issue 25) has its own rate, per minute: a few at once (the burst), then a 429 with
+    Retry-After at once, never a queue. Bad recipes cost the app nothing and still count."""
+    def train():
+        return local.request("POST", "/api/train", body=b"{}", headers={"Content-Type": "application/json"})
+
+    status, headers, body = train()
+    assert status == 400 and has_our_headers(headers)
+    assert "hidden" in json_error((status, headers, body), 400)  # the app's own words: what a recipe needs
+    refused = wait_until(lambda: (r := train())[0] == 429 and r, "a training refused (6 a minute, bursts of 3)")
+    assert json_error(refused, 429).startswith("429 Too Many Requests")
+    assert refused[1]["retry-after"] == "10"
     config = (local.run_folder() / "nginx.conf").read_text()
     assert re.search(r"zone=train:10m rate=6r/m;", config) and '"~^/api/train(\\?|$)" 10;' in config
+    assert local.get("/healthz")[0] == 200  # the other routes go on

@@ -109,6 +109,16 @@ def recipe_id(hidden, activation, images, epochs, seed):
     return f"t1.{'-'.join(map(str, [784, *hidden, 10]))}.{activation if hidden else 'sigmoid'}.{images}x{epochs}.s{seed}"
 
 
+def full_label(option):
+    """An option of a network list as labelled in full (the list shows the longest label that fits its room)."""
+    key = option.get_attribute("data-long-key") or option.get_attribute("data-i18n")  # (a list never shown: not fitted)
+    args = json.loads(option.get_attribute("data-i18n-args") or "{}")
+    text = CATALOGS["en"][key]
+    for name, value in args.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
 def link_of(page):
     query = parse_qs(urlsplit(page.url).query)
     return query.get("d", [None])[0], query.get("network", [None])[0]
@@ -330,8 +340,10 @@ def test_back_and_compare_take_a_network_trained_before(open_page, server):
         page.get_by_test_id("train-go").click()
     settle(page)
     expect(page.locator("body")).to_have_attribute("data-network", net_id)
-    served = page.get_by_test_id("network-picker").locator(f'option[value="{net_id}"]').text_content().strip()
+    served = full_label(page.get_by_test_id("network-picker").locator(f'option[value="{net_id}"]'))
     assert served.startswith("784-16-16-10 sigmoid · 3,000 images × 1, seed 51 · ") and served.endswith("% on MNIST")
+    shown = page.get_by_test_id("network-picker").locator(f'option[value="{net_id}"]').text_content().strip()
+    assert shown.startswith("784-16-16-10 sigmoid · 3,000") and "seed 51" in shown  # shortened to fit: still its recipe
 
     # Back: the page before, its network and the same drawing; both lists now offer the trained network, labelled as
     # its own page labels it, and Compare reads the drawing with it as the API does.
@@ -342,7 +354,8 @@ def test_back_and_compare_take_a_network_trained_before(open_page, server):
     assert link_of(page) == (code, None)
     for picker in ("network-picker", "compare-picker"):
         option = page.get_by_test_id(picker).locator(f'option[value="{net_id}"]')
-        expect(option).to_have_text(served)
+        assert full_label(option) == served
+        expect(option).to_contain_text(re.compile(r"^784-16-16-10 sigmoid · 3,000.*seed 51"))
     page.get_by_test_id("compare-open").click()
     page.get_by_test_id("compare-picker").select_option(net_id)
     reply = predict(server, sharelink.decode(code), net_id)
@@ -350,7 +363,9 @@ def test_back_and_compare_take_a_network_trained_before(open_page, server):
     expect(page.get_by_test_id("compare-other-facts")).to_contain_text("784-16-16-10 · 13,002 weights and biases")
     # In Chinese, the trained network's label too.
     page.get_by_test_id("lang-zh-TW").click()
-    expect(page.get_by_test_id("compare-picker").locator(f'option[value="{net_id}"]')).to_contain_text("3,000 張 × 1 輪，種子 51")
+    # (in full, or shortened to fit the panel: its recipe either way)
+    expect(page.get_by_test_id("compare-picker").locator(f'option[value="{net_id}"]')).to_contain_text(
+        re.compile(r"784-16-16-10 sigmoid · (3,000 張 × 1 輪|3,000×1)，種子 51"))
 
 
 # ---- without MNIST, and the limits ----------------------------------------------------------------------------

@@ -1,11 +1,18 @@
 // The network lists' labels (the picker above the network, Compare's "with" list) always whole: each
 // option shows the longest of its labels that fits the closed list's room — "784-16-16-10 (the
-// video's) · 96.8% on MNIST", else "784-16-16-10 · 96.8%", else "784-16-16-10" — measured again
+// video's) · 96.8% on MNIST", else "784-16-16-10 · 96.8%", else "784-16-16-10"; a trained network's
+// "… sigmoid · 3,000 images × 1, seed 51 · 90.1% on MNIST", else without the figure, else
+// "… sigmoid · 3,000×1 · seed 51" — measured again
 // whenever the room changes (a side panel opening, a phone turned) and in each language.
 
 import { t, onLanguageChange } from '../ui/i18n.js';
 
-const SHORTER = ['network.optionShort', 'network.optionPlain']; // after the option's own key
+// Each family's labels, longest first: an option falls back to those after its own key. A trained
+// network's shorter labels still name its recipe (sizes alone would read as the video's network).
+const SHORTER = {
+  network: ['network.optionShort', 'network.optionPlain'],
+  train: ['train.option', 'train.optionPlain', 'train.optionShort'],
+};
 const ARROW = 20; // the closed list's arrow, in CSS pixels (beside the text, inside the padding)
 
 export class OptionLabels {
@@ -19,6 +26,7 @@ export class OptionLabels {
       // The room is the list's place in its row, not its own (changing) width: watch the row, and
       // change the labels in the next frame (never inside the observer: no resize loop).
       new ResizeObserver(() => this.#later(select)).observe(select.closest('.network-bar, .compare-pick') || select.parentElement);
+      new MutationObserver(() => this.#later(select)).observe(select, { childList: true }); // an option added
     }
     onLanguageChange(() => { for (const s of this.selects) this.fit(s); });
   }
@@ -33,7 +41,9 @@ export class OptionLabels {
     if (!select.getClientRects().length) return; // not shown: fitted when it is
     const labels = [...select.options].map((o) => {
       const args = JSON.parse(o.dataset.i18nArgs || '{}');
-      const keys = o.dataset.longKey === 'network.optionPlain' ? ['network.optionPlain'] : [o.dataset.longKey, ...SHORTER];
+      o.dataset.longKey ||= o.dataset.i18n; // an option added since (a network trained in this browser)
+      const own = o.dataset.longKey, family = SHORTER[own.split('.')[0]] || [];
+      const keys = [own, ...family.slice(family.indexOf(own) + 1)];
       return keys.map((key) => ({ key, text: t(key, args) }));
     });
     // Measured with the long labels on: the list then takes all the room its row gives it.

@@ -34,11 +34,12 @@ function save(list) {
  * label), `params` its parameter count as the page's facts write it ("13,002").
  */
 export function rememberShown(option, { params }) {
-  if (!option || !(option.dataset.i18n || '').startsWith('train.')) return;
+  const key = option && (option.dataset.longKey || option.dataset.i18n); // its full label's, not one cut to fit
+  if (!(key || '').startsWith('train.')) return;
   let args = {};
   try { args = JSON.parse(option.dataset.i18nArgs || '{}'); } catch { return; }
   const entry = {
-    id: option.value, key: option.dataset.i18n, args, sizes: String(args.sizes || ''), params: String(params || ''),
+    id: option.value, key, args, sizes: String(args.sizes || ''), params: String(params || ''),
     pct: args.pct ? String(args.pct) : '',
   };
   const before = load().find((e) => e.id === entry.id);
