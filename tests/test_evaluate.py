@@ -146,3 +146,29 @@ def test_evaluate_cli_prints_every_target(shipped, writers):
     for fragment in ("second-brightest output, mean over MNIST test: 0.", "lighting two or more outputs above 0.5: ",
                      "empty drawing, brightest output: 0."):
         assert fragment in out
+
+
+def test_evaluate_small_drawings_line_is_the_small_replay(capsys, shipped, test_set):
+    """The line for digits drawn small near an edge is the shipped network on mlp.training.replay's
+    polylines of its own held-out writers, not the figure for the digits as written."""
+    result = run_main(capsys)
+    held = pendigits.split_by_writer(pendigits.load())[1]
+    _, small = evaluate.pen_scores(shipped, held)
+    assert f"the same drawn small near an edge of the pad: {evaluate.share(small)}" in result.stdout
+
+
+def test_evaluate_folds_scores_each_network_on_its_own_writers(capsys, tmp_path, shipped, test_set):
+    """--folds: every file is scored on the writers its metadata says it never saw; a file that held
+    out writers 1, 6, .. (fold 1) is scored on them, and an incomplete set of folds is said to be one."""
+    fold1 = tmp_path / "fold1.npz"
+    weights_io.save(shipped, fold1, {"held_out_writers": list(pendigits.fold_writers(1))})
+    result = run_main(capsys, "--folds", str(weights_io.DEFAULT_WEIGHTS), str(fold1))
+    assert result.returncode == 0, result.stderr
+    digits = pendigits.load()
+    for path, fold in ((weights_io.DEFAULT_WEIGHTS, 0), (fold1, 1)):
+        writers = pendigits.fold_writers(fold)
+        cm, _ = evaluate.pen_scores(shipped, [d for d in digits if d.writer in writers])
+        assert f"{path}: writers {', '.join(map(str, writers))}: {evaluate.share(cm)}" in result.stdout
+    assert "mean over 2 folds: " in result.stdout
+    assert "not a clean cross-validation" in result.stdout
+    assert LAST_LINE.match(result.stdout.strip().splitlines()[-1])

@@ -116,3 +116,17 @@ def test_split_keeps_whole_writers_apart(real):
     assert {d.writer for d in held} == set(pendigits.HELD_OUT_WRITERS)
     assert not {d.writer for d in train} & {d.writer for d in held}
     assert len(train) + len(held) == len(real) and len(held) > 1400
+
+
+def test_folds_hold_out_every_writer_once():
+    """Five folds of six writers each: every writer of the file is held out in exactly one fold, and
+    fold 0 is the shipped network's held-out writers."""
+    held = [w for k in range(pendigits.N_FOLDS) for w in pendigits.fold_writers(k)]
+    assert sorted(held) == list(pendigits.WRITERS) == list(range(1, 31))
+    assert pendigits.fold_writers(0) == pendigits.HELD_OUT_WRITERS == (5, 10, 15, 20, 25, 30)
+    with pytest.raises(ValueError, match="fold 5"):
+        pendigits.fold_writers(5)
+
+
+def test_the_file_has_exactly_the_folds_writers(real):
+    assert {d.writer for d in real} == set(pendigits.WRITERS)

@@ -1,12 +1,15 @@
 """Score a weights file: real people's pen strokes, MNIST's test digits, and how honest its outputs are.
 
     python -m mlp.evaluate [--data ../shared/data/mnist] [--pendigits ../shared/data/pendigits]
-                           [--weights mlp/weights/mnist_784_16_16_10.npz] [--pen]
+                           [--weights mlp/weights/mnist_784_16_16_10.npz] [--pen] [--folds F0.npz .. F4.npz]
 
 Every image goes through the app's own pre-processing first (mlp.preprocess:
 what the server does to a drawing), and the pen strokes through the page's
 own rendering (mlp.training.strokes). Prints, in order:
-- the held-out writers' pen digits (writers the network never saw), per digit;
+- with --folds, one network per fold of writers (python -m mlp.train --fold K), each scored on the
+  writers it never saw: every fold, the mean and the worst fold, per digit over all folds, and the
+  same digits drawn small near an edge of the pad (mlp.training.replay);
+- the held-out writers' pen digits (writers the network never saw), per digit, and drawn small;
 - with --pen, the MNIST test digits redrawn with the page's pen;
 - the outputs' honesty on MNIST test: the mean second-brightest output, the
   share of digits lighting two or more outputs above 0.5, and the brightest
@@ -22,7 +25,7 @@ import sys
 
 import numpy as np
 
-from . import mnist, pendigits, penstyle, stroke_augment
+from . import mnist, pendigits, penstyle, replay, stroke_augment
 from .. import weights_io
 from ..digit import N_CLASSES
 from ..preprocess import normalize_batch
@@ -52,6 +55,46 @@ def output_honesty(network, images, batch=10_000):
 def empty_drawing_output(network):
     """The brightest output for a drawing with nothing on it (it should say: no digit)."""
     return float(network.forward(np.zeros(network.sizes[0], dtype=np.float32))[-1].max())
+
+
+def writers_of(network) -> tuple:
+    """The pen writers ``network`` was kept from (its metadata says), else the shipped network's."""
+    return tuple(network.meta.get("held_out_writers") or pendigits.HELD_OUT_WRITERS)
+
+
+def pen_scores(network, digits):
+    """Confusion matrices on pen ``digits``: as written, and drawn small near an edge of the pad."""
+    as_written = stroke_augment.render_pool(digits, strength=None)
+    small = stroke_augment.render_pool(replay.small_digits(digits), strength=None)
+    return evaluate(network, *as_written), evaluate(network, *small)
+
+
+def share(cm) -> str:
+    return f"{np.trace(cm) / max(cm.sum(), 1):.4f} ({np.trace(cm)}/{cm.sum()})"
+
+
+def fold_report(paths, digits) -> str:
+    """Each fold's network scored on the writers it never saw; the mean, the worst fold, per digit."""
+    lines = [f"held-out writers, one network per fold (each scored on the writers it never saw; "
+             f"small: drawn a quarter of a {replay.PAD_SIDE}-pixel pad near its edge):"]
+    pooled = np.zeros((N_CLASSES, N_CLASSES), dtype=np.int64)
+    pooled_small = pooled.copy()
+    accuracies, held = [], []
+    for path in paths:
+        network = weights_io.load(path)
+        writers = writers_of(network)
+        held += writers
+        cm, cm_small = pen_scores(network, [d for d in digits if d.writer in set(writers)])
+        pooled, pooled_small = pooled + cm, pooled_small + cm_small
+        accuracies.append(np.trace(cm) / max(cm.sum(), 1))
+        lines.append(f"  {path}: writers {', '.join(map(str, writers))}: {share(cm)}; small {share(cm_small)}")
+    lines.append(f"mean over {len(paths)} folds: {np.mean(accuracies):.4f}, worst fold: {min(accuracies):.4f}")
+    if sorted(held) != sorted(pendigits.WRITERS):
+        lines.append(f"  (not a clean cross-validation: held out {sorted(held)}, not each of the "
+                     f"{len(pendigits.WRITERS)} writers once)")
+    lines.append(per_digit(pooled, "all folds' held-out writers, pooled"))
+    lines.append(per_digit(pooled_small, "the same digits drawn small near an edge"))
+    return "\n".join(lines)
 
 
 def per_digit(cm, title) -> str:
@@ -90,6 +133,8 @@ def parse_args(argv=None):
                                        f"{pendigits.DEFAULT_DIR})")
     p.add_argument("--weights", default=str(weights_io.DEFAULT_WEIGHTS),
                    help="weights file to score (default: the shipped one)")
+    p.add_argument("--folds", nargs="+", metavar="WEIGHTS",
+                   help="one weights file per fold of writers (python -m mlp.train --fold K): the cross-validated figures")
     p.add_argument("--pen", action="store_true",
                    help="also score the test digits redrawn with the page's constant-width pen (mlp.training.penstyle)")
     return p.parse_args(argv)
@@ -104,23 +149,28 @@ def main(argv=None):
                                    f"(set --data or ${mnist.ENV_VAR} to the folder holding the four IDX files)")
         network = weights_io.load(args.weights)  # before the data: the cheaper check first
         images, labels = mnist.load_split(folder, "test")
-        _, held_out = pendigits.split_by_writer(pendigits.load(args.pendigits))
+        pen_digits = pendigits.load(args.pendigits)
+        _, held_out = pendigits.split_by_writer(pen_digits, writers_of(network))
         if network.sizes[0] != images.shape[1]:
             raise weights_io.WeightsFileError(
                 f"weights file {args.weights}: takes {network.sizes[0]} inputs, MNIST images have {images.shape[1]}")
         if network.sizes[-1] != N_CLASSES:
             raise weights_io.WeightsFileError(
                 f"weights file {args.weights}: has {network.sizes[-1]} outputs, expected {N_CLASSES} digits")
+        folds = fold_report(args.folds, pen_digits) if args.folds else None
     except (mnist.MnistError, pendigits.PendigitsError, weights_io.WeightsFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if folds:
+        print(folds)
+        print()
     print(f"weights: {args.weights} (sizes {'-'.join(map(str, network.sizes))}, {network.n_params} parameters)")
     print(f"data: {folder} ({len(labels)} test images); pen strokes of writers "
-          f"{', '.join(map(str, pendigits.HELD_OUT_WRITERS))} ({len(held_out)} digits, never trained on)")
+          f"{', '.join(map(str, writers_of(network)))} ({len(held_out)} digits, never trained on)")
     print()
-    strokes, stroke_labels = stroke_augment.render_pool(held_out, strength=None)
-    print(per_digit(evaluate(network, strokes, stroke_labels),
-                    "held-out writers' pen strokes, drawn by the page's rule"))
+    as_written, small = pen_scores(network, held_out)
+    print(per_digit(as_written, "held-out writers' pen strokes, drawn by the page's rule"))
+    print(f"the same drawn small near an edge of the pad: {share(small)}")
     print()
     seen = normalize_batch(images)
     if args.pen:

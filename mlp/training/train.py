@@ -48,6 +48,8 @@ class Config:
     augment_fraction: float = _setting(0.3, "share of each epoch's MNIST images that are distorted")
     pen_fraction: float = _setting(0.2, "share of each epoch's MNIST images redrawn with the page's pen (mlp.training.penstyle)")
     pen_strokes: int = _setting(20000, "real pen-stroke digits (mlp.training.pendigits, training writers) mixed into each epoch; 0: none")
+    fold: int = _setting(0, f"pen writers held out: fold 0..{pendigits.N_FOLDS - 1}, the writers whose number "
+                            f"mod {pendigits.N_FOLDS} is this (0 ships: writers 5, 10, .., 30)")
     pen_copies: int = _setting(12, "distorted renderings made of every training writer's digit, drawn from each epoch")
     blank_fraction: float = _setting(0.005, "share of each epoch that is an empty drawing, every output's target 0")
     standardize: bool = _setting(True, "train on standardized pixels, folded into W1, b1 afterwards")
@@ -308,7 +310,8 @@ def parse_args(argv=None):
         else:
             kind = {"int": int, "float": float}.get(f.type if isinstance(f.type, str) else f.type.__name__, str)
             choices = {"schedule": ("constant", "cosine", "step"), "optimizer": Optimizer.KINDS,
-                       "loss": LOSSES, "augment": tuple(aug.PRESETS)}.get(f.name)
+                       "loss": LOSSES, "augment": tuple(aug.PRESETS),
+                       "fold": tuple(range(pendigits.N_FOLDS))}.get(f.name)
             p.add_argument(flag, type=kind, default=f.default, choices=choices, help=f.metadata["help"])
     return p.parse_args(argv)
 
@@ -317,12 +320,13 @@ def load_strokes(folder, cfg, log=print):
     """(training strokes rendered with distortions, held-out writers' strokes as written), or (None, None)."""
     if not cfg.pen_strokes:
         return None, None
-    train_digits, held_out = pendigits.split_by_writer(pendigits.load(folder))
+    writers = pendigits.fold_writers(cfg.fold)
+    train_digits, held_out = pendigits.split_by_writer(pendigits.load(folder), writers)
     started = time.perf_counter()
     strokes = stroke_augment.render_pool(train_digits, copies=cfg.pen_copies, seed=cfg.seed)
     val_strokes = stroke_augment.render_pool(held_out, strength=None)
     log(f"rendered {len(strokes[0])} pen-stroke digits of {len(train_digits)} ({len(held_out)} held out, "
-        f"writers {', '.join(map(str, pendigits.HELD_OUT_WRITERS))}) in {time.perf_counter() - started:.0f} s")
+        f"fold {cfg.fold}: writers {', '.join(map(str, writers))}) in {time.perf_counter() - started:.0f} s")
     return strokes, val_strokes
 
 
@@ -353,7 +357,7 @@ def main(argv=None):
         "input_transform_folded": "zca" if cfg.whiten else ("standardize" if cfg.standardize else "none"),
         "preprocessing": "deskew, 20x20 box, centre of mass (mlp.preprocess.normalize)",
         "validation_accuracy": history[-1].get("val_accuracy"),
-        "held_out_writers": list(pendigits.HELD_OUT_WRITERS) if strokes else None,
+        "held_out_writers": list(pendigits.fold_writers(cfg.fold)) if strokes else None,
         "held_out_writers_accuracy": history[-1].get("val_strokes_accuracy"),
         "test_accuracy": test_acc,
         "pen_drawn_test_accuracy": pen_test_acc,

@@ -2,12 +2,14 @@
 and held-out writers' digits drawn with the mouse get the answers the offline pipeline gives."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
 from mlp import weights_io
-from mlp.training import pendigits, strokes
+from mlp.training import pendigits, replay, strokes
 from mlp.preprocess import normalize, to_bytes
 
 from tools.drawing import answer, pad_box
@@ -77,3 +79,28 @@ def test_held_out_writers_drawn_with_the_mouse_are_read_as_offline(page, held_ou
     # And they are real answers: the writers are read right (the shipped network: 26 of these 30, two of
     # them open 4s; over all 1,499 held-out digits 97.2 %, in test_shipped_weights.py).
     assert sum(a == d.label for a, d in zip(got, chosen)) >= 0.85 * len(chosen)
+
+
+def test_held_out_digits_drawn_small_near_an_edge_are_read_as_the_offline_replay(page, held_out):
+    """mlp.training.replay's small drawings (a quarter of the pad, near its top left corner, whole
+    pixels) drawn with the mouse get the answers mlp.evaluate counts for them offline."""
+    network = weights_io.load(weights_io.DEFAULT_WEIGHTS)
+    box = pad_box(page)
+    side = min(box["width"], box["height"])
+    chosen = [next(d for d in held_out if d.label == label) for label in range(10)]
+    expected, got = [], []
+    for digit in chosen:
+        if page.get_by_test_id("clear").is_enabled():
+            page.get_by_test_id("clear").click()
+            expect(page.get_by_test_id("prediction")).to_have_text("")
+        small = replay.drawn_small(digit.strokes, pad=side)
+        for stroke in small:
+            page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
+            page.mouse.down()
+            for x, y in stroke[1:]:
+                page.mouse.move(box["x"] + x, box["y"] + y)
+            page.mouse.up()
+        got.append(int(answer(page)))
+        expected.append(offline_answer(network, replace(digit, strokes=tuple(small))))
+    assert got == expected, f"page {got} vs offline {expected}"
+    assert sum(a == d.label for a, d in zip(got, chosen)) >= 8, f"read {got}, written {[d.label for d in chosen]}"
