@@ -29,11 +29,7 @@ export function drawSigmoid(canvas, z, font) {
   ctx.textAlign = 'right';
   ctx.fillText('1', left - 6, Y(1));
   ctx.fillText('0', left - 6, Y(0));
-  ctx.textBaseline = 'alphabetic';
-  ctx.textAlign = 'center';
-  ctx.fillText(`−${range}`, X(-range) + 8, H - 3);
-  ctx.fillText('0', X(0), H - 3);
-  ctx.fillText(`${range}`, X(range) - 6, H - 3);
+  labelZAxis(ctx, X, range, H);
 
   ctx.beginPath();
   for (let i = 0; i <= 120; i++) {
@@ -97,11 +93,7 @@ export function drawRelu(canvas, z, font) {
   ctx.fillText(String(range), left - 6, Y(range));
   if (Y(0) - Y(1) >= 12) ctx.fillText('1', left - 6, Y(1)); // (too close to 0 on a tall axis: the dashes say it)
   ctx.fillText('0', left - 6, Y(0));
-  ctx.textBaseline = 'alphabetic';
-  ctx.textAlign = 'center';
-  ctx.fillText(`−${range}`, X(-range) + 8, H - 3);
-  ctx.fillText('0', X(0), H - 3);
-  ctx.fillText(`${range}`, X(range) - 6, H - 3);
+  labelZAxis(ctx, X, range, H);
   ctx.textAlign = 'left';
   ctx.fillText('ReLU', left + 6, Y(range * 0.55)); // the plot's name, where the curve never goes
 
@@ -118,6 +110,15 @@ export function drawRelu(canvas, z, font) {
 }
 
 /** The neuron's point (x, y) on the curve, dashed down to the z axis (at `axisY`) and across to `left`. */
+// The z axis's labels under both plots: −range, 0 and range.
+function labelZAxis(ctx, X, range, H) {
+  ctx.textBaseline = 'alphabetic';
+  ctx.textAlign = 'center';
+  ctx.fillText(`−${range}`, X(-range) + 8, H - 3);
+  ctx.fillText('0', X(0), H - 3);
+  ctx.fillText(`${range}`, X(range) - 6, H - 3);
+}
+
 function markPoint(ctx, x, y, axisY, left) {
   ctx.setLineDash([3, 3]);
   ctx.strokeStyle = rgba(HILITE, 0.6);
