@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.datastructures import Headers
 
 from mlp.training import recipe as recipes
 
@@ -16,6 +17,7 @@ from .inputs import (TRAIN_BODY_BYTES, check_json, network_from_request, parse_j
                      snapshot_from_request)
 from .query import drawing_from_query, network_from_query, snapshot_from_query
 from .reply import compact_json, explanation, infer
+from .security import API_HEADERS
 from .settings import MAX_BODY_BYTES
 
 blueprint = Blueprint("api", __name__)
@@ -51,7 +53,11 @@ def predict():
     reply = {**infer(asked.network, asked.pixels, compact=asked.as_bytes, preprocess=asked.preprocess,
                      silenced=asked.silenced), "network": asked.entry.id}
     if asked.as_bytes and not current_app.debug:  # the page's form, written directly (debug: jsonify indents)
-        return current_app.response_class(compact_json(reply), mimetype="application/json")
+        body = compact_json(reply).encode()
+        # Every header made here at once, as jsonify and security.add_headers would write them: Werkzeug's
+        # header setting checks and scans the list on each (add_headers then finds each and adds nothing).
+        return current_app.response_class([body], headers=Headers(
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *API_HEADERS]))
     return jsonify(reply)
 
 
