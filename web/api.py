@@ -37,12 +37,20 @@ class Drawing(NamedTuple):
     as_bytes: bool  # the pixels came as base64 bytes: answer in the compact form
 
 
+def mimetype(asked) -> str:
+    """The request's mimetype; the page's exact Content-Type without werkzeug's parsing of its options."""
+    sent = asked.environ.get("CONTENT_TYPE")
+    return sent if sent == "application/json" else asked.mimetype
+
+
 def drawing_request() -> Drawing:
-    check_json(request.mimetype)
-    payload = parse_json(read_body(request, MAX_BODY_BYTES))
+    asked = request._get_current_object()  # (the proxy looks it up on every use)
+    check_json(mimetype(asked))
+    payload = parse_json(read_body(asked, MAX_BODY_BYTES))
     pixels = pixels_from_request(payload)
-    entry = networks().entry(network_from_request(payload, networks().ids()))
-    network = networks().network(entry, snapshot_from_request(payload, len(entry.snapshots)))
+    known = networks()
+    entry = known.entry(network_from_request(payload, known.ids()))
+    network = known.network(entry, snapshot_from_request(payload, len(entry.snapshots)))
     return Drawing(pixels, entry, network, silenced_from_request(payload, network), preprocess_from_request(payload),
                    sent_as_bytes(payload))
 
