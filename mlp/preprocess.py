@@ -128,16 +128,16 @@ _ROW_STARTS = (np.arange(SIDE) * (SIDE + 2 * _MARGIN) + _MARGIN)[:, None]
 def _skew_one(grid):
     """``skew(grid[None])`` for one (28, 28) grid, as (slant, centre row): the same NumPy sums (so the
     same bits), the rest on Python floats, which are the same IEEE doubles, without a NumPy call each."""
-    g = grid[None]
-    mass = float(np.add.reduce(g, axis=(1, 2), dtype=np.float64)[0])
+    g = grid[None].astype(np.float64)  # (once: the sums below then convert nothing)
+    mass = float(np.add.reduce(g, axis=(1, 2))[0])
     safe = mass if mass > 0 else 1.0
-    rows = np.add.reduce(g, axis=2, dtype=np.float64)
+    rows = np.add.reduce(g, axis=2)
     cy = rows @ _INDEX / safe
-    cx = np.add.reduce(g, axis=1, dtype=np.float64) @ _INDEX / safe
+    cx = np.add.reduce(g, axis=1) @ _INDEX / safe
     dr = _INDEX[None, :] - cy[:, None]
     dc = _INDEX[None, :] - cx[:, None]
     var_r = float(np.einsum("nr,nr->n", rows, dr * dr)[0]) / safe
-    cov = float(np.einsum("nrc,nr,nc->n", g.astype(np.float64), dr, dc)[0]) / safe
+    cov = float(np.einsum("nrc,nr,nc->n", g, dr, dc)[0]) / safe
     # As skew's: the brightest pixel compared in float32 (NumPy's way with a Python float).
     if not (np.maximum.reduce(grid, axis=None) > INK and var_r > 1e-3):
         return 0.0, cy[0]
