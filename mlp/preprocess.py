@@ -37,9 +37,10 @@ def to_bytes(pixels) -> np.ndarray:
 
 
 def _fit_box(grid, rows, cols):
-    """Crop the ink and resize it so its longer side is BOX pixels, centred in the field."""
-    r0, r1 = rows[0], rows[-1] + 1
-    c0, c1 = cols[0], cols[-1] + 1
+    """Crop the ink (rows and cols: its first and last row and column) and resize it so its longer
+    side is BOX pixels, centred in the field."""
+    r0, r1 = rows[0], rows[1] + 1
+    c0, c1 = cols[0], cols[1] + 1
     h, w = r1 - r0, c1 - c0
     scale = BOX / max(h, w)
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
@@ -69,8 +70,9 @@ _INDEX = np.arange(SIDE, dtype=np.float64)
 
 def centre_of_mass(grid):
     """(row, col) of the ink's centre of mass, in pixel indices."""
-    row_sums = np.add.reduce(grid, axis=1, dtype=np.float64)
-    col_sums = np.add.reduce(grid, axis=0, dtype=np.float64)
+    g = grid.astype(np.float64)  # (once: the sums then convert nothing; the same sums, tests/test_api_same_answers.py)
+    row_sums = np.add.reduce(g, axis=1)
+    col_sums = np.add.reduce(g, axis=0)
     total = np.add.reduce(row_sums)  # what .sum() calls, without its wrapper
     return float(row_sums @ _INDEX / total), float(col_sums @ _INDEX / total)
 
@@ -127,16 +129,16 @@ _ROW_STARTS = (np.arange(SIDE) * (SIDE + 2 * _MARGIN) + _MARGIN)[:, None]
 def _skew_one(grid):
     """``skew(grid[None])`` for one (28, 28) grid, as (slant, centre row): the same NumPy sums (so the
     same bits), the rest on Python floats, which are the same IEEE doubles, without a NumPy call each."""
-    g = grid[None]
-    mass = float(np.add.reduce(g, axis=(1, 2), dtype=np.float64)[0])
+    g = grid[None].astype(np.float64)  # (once: the sums below then convert nothing)
+    mass = float(np.add.reduce(g, axis=(1, 2))[0])
     safe = mass if mass > 0 else 1.0
-    rows = np.add.reduce(g, axis=2, dtype=np.float64)
+    rows = np.add.reduce(g, axis=2)
     cy = rows @ _INDEX / safe
-    cx = np.add.reduce(g, axis=1, dtype=np.float64) @ _INDEX / safe
+    cx = np.add.reduce(g, axis=1) @ _INDEX / safe
     dr = _INDEX[None, :] - cy[:, None]
     dc = _INDEX[None, :] - cx[:, None]
     var_r = float(np.einsum("nr,nr->n", rows, dr * dr)[0]) / safe
-    cov = float(np.einsum("nrc,nr,nc->n", g.astype(np.float64), dr, dc)[0]) / safe
+    cov = float(np.einsum("nrc,nr,nc->n", g, dr, dc)[0]) / safe
     # As skew's: the brightest pixel compared in float32 (NumPy's way with a Python float).
     if not (np.maximum.reduce(grid, axis=None) > INK and var_r > 1e-3):
         return 0.0, cy[0]
@@ -162,14 +164,23 @@ def _deskew_one(grid):
     return flat[at] * (1 - f) + flat[at + 1] * f
 
 
+def _ink_span(brightest):
+    """(first, last) index whose brightest pixel is ink, None when none is: the ends of
+    np.nonzero(brightest > INK), found in a 28-item Python list (np.nonzero costs more)."""
+    ink = (brightest > INK).tolist()
+    if True not in ink:
+        return None
+    return ink.index(True), len(ink) - 1 - ink[::-1].index(True)
+
+
 def _fit_and_centre(grid):
     """One (28, 28) grid, already deskewed: its ink box fitted to BOX (when it is not near that
     already), then its centre of mass moved to the middle by whole pixels."""
-    rows = np.nonzero(np.maximum.reduce(grid, axis=1) > INK)[0]  # (flatnonzero, for a 1-D array)
-    if rows.size == 0:  # nothing drawn (or only faint specks): nothing to move
+    rows = _ink_span(np.maximum.reduce(grid, axis=1))
+    if rows is None:  # nothing drawn (or only faint specks): nothing to move
         return grid
-    cols = np.nonzero(np.maximum.reduce(grid, axis=0) > INK)[0]
-    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    cols = _ink_span(np.maximum.reduce(grid, axis=0))
+    side = max(rows[1] - rows[0], cols[1] - cols[0]) + 1
     if not BOX_TOLERANCE[0] <= side <= BOX_TOLERANCE[1]:
         grid = _fit_box(grid, rows, cols)
     cy, cx = centre_of_mass(grid)

@@ -76,6 +76,23 @@ def test_one_grid_deskew_is_the_batch_deskew_bit_for_bit(grids):
     assert np.mean(np.abs(alpha) >= 0.05) > 0.3  # many of them were deskewed, not only copied
 
 
+def test_sums_of_a_float64_copy_are_the_sums_converted_on_the_way():
+    """_skew_one and centre_of_mass convert a grid to float64 once and sum that: the same sums, bit for bit,
+    as summing the float32 grid with dtype=float64 (what skew does), on grids of any floats, not only 8-bit ones."""
+    rng = np.random.default_rng(3)
+    n = (300, 28, 28)
+    every = np.concatenate([rng.random(n), rng.random(n) ** 8 * (rng.random(n) < 0.3),  # dense, sparse and faint,
+                            10.0 ** rng.uniform(-30, 0, n) * (rng.random(n) < 0.2)]).astype(np.float32)  # tiny
+    for grid in every:
+        once = grid[None].astype(np.float64)
+        for axis in ((1, 2), 2, 1):  # _skew_one's, on (1, 28, 28)
+            assert (np.add.reduce(once, axis=axis).tobytes()
+                    == np.add.reduce(grid[None], axis=axis, dtype=np.float64).tobytes()), axis
+        for axis in (1, 0):  # centre_of_mass's, on (28, 28)
+            assert (np.add.reduce(once[0], axis=axis).tobytes()
+                    == np.add.reduce(grid, axis=axis, dtype=np.float64).tobytes()), axis
+
+
 def test_predict_answers_as_the_plain_path_byte_for_byte(app, grids):
     """Each reply as the page asks for it (base64 bytes in and out) against the reply made from
     normalize_batch's grid (the plain, batched deskew), network and JSON as the app writes them."""

@@ -53,6 +53,15 @@ def test_request_bounds_quick():
     assert all(status == ("400" if "(refused)" in what else "200") for _, what, status, _ in rows), out
 
 
+def test_predict_cost_quick():
+    """A prediction's CPU beside /healthz and the floor's, in one process (instruction counts: valgrind, not here)."""
+    out = run("predict_cost.py", "--number", "3", "--rounds", "1")
+    for route in ("healthz", "predict", "floor"):
+        assert re.search(rf"^{route} +CPU +{NUMBER} us/request$", out, re.M), out
+    assert re.search(rf"^ratio healthz/predict, CPU: {NUMBER} \(predict \+{NUMBER} us beside healthz\)$", out, re.M), out
+    assert re.search(rf"^ratio healthz/floor, CPU: {NUMBER}$", out, re.M), out
+
+
 def test_load_test_quick():
     """The production server (gunicorn) under a tiny bounded load: no errors, figures printed."""
     out = run("load_test.py", "--requests", "60", "--clients", "4", "--compare", "--floor", "--rounds", "2")

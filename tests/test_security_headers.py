@@ -32,3 +32,19 @@ def test_the_policy_forbids_inline_code_and_plugins():
     directives = dict(d.strip().split(" ", 1) for d in CSP.split(";"))
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
     assert directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
+
+
+def test_the_compact_reply_brings_the_headers_add_headers_gives(client):
+    """/api/predict's compact reply is made with its headers (web/security.py's API_HEADERS, issue 23): the
+    same names, values and order as the numbers form's, which jsonify and add_headers make, bar the length."""
+    import base64
+    grey = bytes(range(0, 256, 3))[:784].ljust(784, b"\0")
+    compact = client.post("/api/predict", json={"pixels": base64.b64encode(grey).decode()})
+    numbers = client.post("/api/predict", json={"pixels": [k / 255 for k in grey]})
+    assert compact.status_code == numbers.status_code == 200
+    assert compact.headers["Content-Length"] == str(len(compact.get_data()))
+
+    def others(r):
+        return [(k, v) for k, v in r.headers.items() if k != "Content-Length"]
+    assert others(compact) == others(numbers)
+    assert ("Cache-Control", "no-store") in others(compact)

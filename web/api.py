@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.datastructures import Headers
 
 from mlp.training import recipe as recipes
 
@@ -16,6 +17,7 @@ from .inputs import (TRAIN_BODY_BYTES, check_json, network_from_request, parse_j
                      snapshot_from_request)
 from .query import drawing_from_query, network_from_query, snapshot_from_query
 from .reply import compact_json, explanation, infer
+from .security import API_HEADERS
 from .settings import MAX_BODY_BYTES
 
 blueprint = Blueprint("api", __name__)
@@ -35,12 +37,20 @@ class Drawing(NamedTuple):
     as_bytes: bool  # the pixels came as base64 bytes: answer in the compact form
 
 
+def mimetype(asked) -> str:
+    """The request's mimetype; the page's exact Content-Type without werkzeug's parsing of its options."""
+    sent = asked.environ.get("CONTENT_TYPE")
+    return sent if sent == "application/json" else asked.mimetype
+
+
 def drawing_request() -> Drawing:
-    check_json(request.mimetype)
-    payload = parse_json(read_body(request, MAX_BODY_BYTES))
+    asked = request._get_current_object()  # (the proxy looks it up on every use)
+    check_json(mimetype(asked))
+    payload = parse_json(read_body(asked, MAX_BODY_BYTES))
     pixels = pixels_from_request(payload)
-    entry = networks().entry(network_from_request(payload, networks().ids()))
-    network = networks().network(entry, snapshot_from_request(payload, len(entry.snapshots)))
+    known = networks()
+    entry = known.entry(network_from_request(payload, known.ids()))
+    network = known.network(entry, snapshot_from_request(payload, len(entry.snapshots)))
     return Drawing(pixels, entry, network, silenced_from_request(payload, network), preprocess_from_request(payload),
                    sent_as_bytes(payload))
 
@@ -51,7 +61,11 @@ def predict():
     reply = {**infer(asked.network, asked.pixels, compact=asked.as_bytes, preprocess=asked.preprocess,
                      silenced=asked.silenced), "network": asked.entry.id}
     if asked.as_bytes and not current_app.debug:  # the page's form, written directly (debug: jsonify indents)
-        return current_app.response_class(compact_json(reply), mimetype="application/json")
+        body = compact_json(reply).encode()
+        # Every header made here at once, as jsonify and security.add_headers would write them: Werkzeug's
+        # header setting checks and scans the list on each (add_headers then finds each and adds nothing).
+        return current_app.response_class([body], headers=Headers(
+            [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *API_HEADERS]))
     return jsonify(reply)
 
 

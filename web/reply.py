@@ -9,7 +9,7 @@ floats as decimal text (benchmarks/load_test.py).
 """
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 
 import numpy as np
@@ -25,10 +25,14 @@ def _rounded(values):
     return np.round(np.asarray(values, dtype=np.float64), DECIMALS).tolist()
 
 
+GREY, FLOAT32 = np.dtype(np.uint8), np.dtype("<f4")  # the compact form's types (dtype objects: no parsing per array)
+
+
 def _base64(array, dtype):
     # tobytes() writes C order whatever the layout: a conversion only when the type differs.
+    # (binascii.b2a_base64 without its newline is what base64.b64encode calls.)
     raw = array.tobytes() if array.dtype == dtype else np.asarray(array, dtype=dtype).tobytes()
-    return base64.b64encode(raw).decode("ascii")
+    return binascii.b2a_base64(raw, newline=False).decode("ascii")
 
 
 def compact_json(reply: dict) -> str:
@@ -57,9 +61,9 @@ def infer(network: Network, pixels, compact: bool = False, preprocess: bool = Tr
     seen = read(network, pixels, preprocess=preprocess, silenced=silenced)
     reply = {"prediction": seen.prediction, "empty": seen.empty}
     if compact:
-        reply["activations"] = [_base64(seen.grey, np.uint8)] + [_base64(a, "<f4") for a in seen.activations[1:]]
-        reply["weighted_sums"] = [_base64(z, "<f4") for z in seen.weighted_sums]
-        reply["probabilities"] = _base64(seen.probabilities, "<f4")
+        reply["activations"] = [_base64(seen.grey, GREY)] + [_base64(a, FLOAT32) for a in seen.activations[1:]]
+        reply["weighted_sums"] = [_base64(z, FLOAT32) for z in seen.weighted_sums]
+        reply["probabilities"] = _base64(seen.probabilities, FLOAT32)
     else:
         reply["activations"] = [_rounded(a) for a in seen.activations]
         reply["weighted_sums"] = [_rounded(z) for z in seen.weighted_sums]

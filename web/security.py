@@ -21,6 +21,13 @@ SECURITY_HEADERS = {
 }
 
 
+NO_STORE = ("Cache-Control", "no-store")
+# What add_headers gives an API answer that sets none of them itself, for a reply that brings them
+# along (/api/predict's compact form): add_headers then finds each and adds nothing.
+# (tests/test_security_headers.py: the same headers as the jsonify path's.)
+API_HEADERS = (*SECURITY_HEADERS.items(), NO_STORE)
+
+
 def add_headers(response):
     """Run after every request: the headers above, and no-store where nothing may be kept."""
     for name, value in SECURITY_HEADERS.items():
@@ -29,5 +36,5 @@ def add_headers(response):
     # (Routes that may be cached, /api/network and /preview.png, say so themselves.)
     if "Cache-Control" not in response.headers and (
             request.path.startswith("/api/") or request.path == "/healthz" or response.status_code >= 400):
-        response.headers["Cache-Control"] = "no-store"
+        response.headers[NO_STORE[0]] = NO_STORE[1]
     return response
