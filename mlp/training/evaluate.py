@@ -1,13 +1,14 @@
 """Score a weights file: real people's pen strokes, MNIST's test digits, and how honest its outputs are.
 
     python -m mlp.evaluate [--data ../shared/data/mnist] [--pendigits ../shared/data/pendigits]
-                           [--weights mlp/weights/mnist_784_16_16_10.npz] [--pen] [--folds F0.npz .. F4.npz]
+                           [--weights mlp/weights/mnist_784_16_16_10.npz] [--pen] [--folds [F0.npz .. F4.npz]]
 
 Every image goes through the app's own pre-processing first (mlp.preprocess:
 what the server does to a drawing), and the pen strokes through the page's
 own rendering (mlp.training.strokes). Prints, in order:
-- with --folds, one network per fold of writers (python -m mlp.train --fold K), each scored on the
-  writers it never saw: every fold, the mean and the worst fold, per digit over all folds, and the
+- one network per fold of writers (python -m mlp.train --fold K), each scored on the writers it never
+  saw (for the shipped weights: the shipped network, fold 0, and its recipe's folds 1-4 in
+  mlp/weights/folds/; --folds FILES for others, --no-folds for none): every fold, the mean and the worst fold, per digit over all folds, and the
   same digits drawn small near an edge of the pad (mlp.training.replay);
 - the held-out writers' pen digits (writers the network never saw), per digit, and drawn small;
 - with --pen, the MNIST test digits redrawn with the page's pen;
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +31,10 @@ from . import mnist, pendigits, penstyle, replay, stroke_augment
 from .. import weights_io
 from ..digit import N_CLASSES
 from ..preprocess import normalize_batch
+
+
+# The shipped recipe trained once per other fold of writers (python -m mlp.train --fold K --snapshots 0).
+FOLDS_DIR = weights_io.DEFAULT_WEIGHTS.parent / "folds"
 
 
 def confusion_matrix(labels, predicted, n_classes=N_CLASSES):
@@ -73,6 +79,11 @@ def share(cm) -> str:
     return f"{np.trace(cm) / max(cm.sum(), 1):.4f} ({np.trace(cm)}/{cm.sum()})"
 
 
+def shipped_folds() -> list:
+    """The shipped network (fold 0) and the networks its recipe trained with folds 1.. held out."""
+    return [weights_io.DEFAULT_WEIGHTS, *sorted(FOLDS_DIR.glob("fold*.npz"))]
+
+
 def fold_report(paths, digits) -> str:
     """Each fold's network scored on the writers it never saw; the mean, the worst fold, per digit."""
     lines = [f"held-out writers, one network per fold (each scored on the writers it never saw; "
@@ -87,7 +98,7 @@ def fold_report(paths, digits) -> str:
         cm, cm_small = pen_scores(network, [d for d in digits if d.writer in set(writers)])
         pooled, pooled_small = pooled + cm, pooled_small + cm_small
         accuracies.append(np.trace(cm) / max(cm.sum(), 1))
-        lines.append(f"  {path}: writers {', '.join(map(str, writers))}: {share(cm)}; small {share(cm_small)}")
+        lines.append(f"  {Path(path).name}: writers {', '.join(map(str, writers))}: {share(cm)}; small {share(cm_small)}")
     lines.append(f"mean over {len(paths)} folds: {np.mean(accuracies):.4f}, worst fold: {min(accuracies):.4f}")
     if sorted(held) != sorted(pendigits.WRITERS):
         lines.append(f"  (not a clean cross-validation: held out {sorted(held)}, not each of the "
@@ -134,7 +145,9 @@ def parse_args(argv=None):
     p.add_argument("--weights", default=str(weights_io.DEFAULT_WEIGHTS),
                    help="weights file to score (default: the shipped one)")
     p.add_argument("--folds", nargs="+", metavar="WEIGHTS",
-                   help="one weights file per fold of writers (python -m mlp.train --fold K): the cross-validated figures")
+                   help="one weights file per fold of writers (python -m mlp.train --fold K): the cross-validated "
+                        "figures (default, for the shipped weights: the shipped recipe's folds, mlp/weights/folds/)")
+    p.add_argument("--no-folds", dest="folds", action="store_const", const=(), help="skip the folds' figures")
     p.add_argument("--pen", action="store_true",
                    help="also score the test digits redrawn with the page's constant-width pen (mlp.training.penstyle)")
     return p.parse_args(argv)
@@ -157,6 +170,8 @@ def main(argv=None):
         if network.sizes[-1] != N_CLASSES:
             raise weights_io.WeightsFileError(
                 f"weights file {args.weights}: has {network.sizes[-1]} outputs, expected {N_CLASSES} digits")
+        if args.folds is None:  # the shipped weights come with their recipe's folds
+            args.folds = shipped_folds() if Path(args.weights).resolve() == weights_io.DEFAULT_WEIGHTS else ()
         folds = fold_report(args.folds, pen_digits) if args.folds else None
     except (mnist.MnistError, pendigits.PendigitsError, weights_io.WeightsFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
