@@ -111,6 +111,10 @@ def test_evaluate_main_wrong_network_shape(capsys, tmp_path, test_set):
     from mlp.network import Network
     path = weights_io.save(Network.random(sizes=(784, 8, 5)), tmp_path / "five.npz")
     assert_clean_error(run_main(capsys, "--weights", str(path)), "5 outputs")
+    # A fold's file is checked the same way (it would have crashed counting a digit 11).
+    assert_clean_error(run_main(capsys, "--folds", str(weights_io.DEFAULT_WEIGHTS), str(path)), "five.npz", "5 outputs")
+    wide = weights_io.save(Network.random(sizes=(100, 10)), tmp_path / "wide.npz")
+    assert_clean_error(run_main(capsys, "--folds", str(wide)), "takes 100 inputs")
 
 
 # --- the pieces of mlp.training.evaluate ----------------------------------------------------------

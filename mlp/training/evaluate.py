@@ -1,15 +1,16 @@
 """Score a weights file: real people's pen strokes, MNIST's test digits, and how honest its outputs are.
 
     python -m mlp.evaluate [--data ../shared/data/mnist] [--pendigits ../shared/data/pendigits]
-                           [--weights mlp/weights/mnist_784_16_16_10.npz] [--pen] [--folds [F0.npz .. F4.npz]]
+                           [--weights mlp/weights/mnist_784_16_16_10.npz] [--pen] [--folds F0.npz .. | --no-folds]
 
 Every image goes through the app's own pre-processing first (mlp.preprocess:
 what the server does to a drawing), and the pen strokes through the page's
 own rendering (mlp.training.strokes). Prints, in order:
 - one network per fold of writers (python -m mlp.train --fold K), each scored on the writers it never
   saw (for the shipped weights: the shipped network, fold 0, and its recipe's folds 1-4 in
-  mlp/weights/folds/; --folds FILES for others, --no-folds for none): every fold, the mean and the worst fold, per digit over all folds, and the
-  same digits drawn small near an edge of the pad (mlp.training.replay);
+  mlp/weights/folds/; --folds FILES for others, --no-folds for none): every fold, the mean and the
+  worst fold, per digit over all folds, and the same digits drawn small near an edge of the pad
+  (mlp.training.replay);
 - the held-out writers' pen digits (writers the network never saw), per digit, and drawn small;
 - with --pen, the MNIST test digits redrawn with the page's pen;
 - the outputs' honesty on MNIST test: the mean second-brightest output, the
@@ -29,11 +30,11 @@ import numpy as np
 
 from . import mnist, pendigits, penstyle, replay, stroke_augment
 from .. import weights_io
-from ..digit import N_CLASSES
+from ..digit import N_CLASSES, N_PIXELS
 from ..preprocess import normalize_batch
 
 
-# The shipped recipe trained once per other fold of writers (python -m mlp.train --fold K --snapshots 0).
+# The shipped recipe trained once per other fold of writers (python -m mlp.train --fold K; its snapshots not kept).
 FOLDS_DIR = weights_io.DEFAULT_WEIGHTS.parent / "folds"
 
 
@@ -61,6 +62,17 @@ def output_honesty(network, images, batch=10_000):
 def empty_drawing_output(network):
     """The brightest output for a drawing with nothing on it (it should say: no digit)."""
     return float(network.forward(np.zeros(network.sizes[0], dtype=np.float32))[-1].max())
+
+
+def check_reads_digits(network, path):
+    """``network``, when it takes a grid's pixels and has one output a digit; else a WeightsFileError."""
+    if network.sizes[0] != N_PIXELS:
+        raise weights_io.WeightsFileError(f"weights file {path}: takes {network.sizes[0]} inputs, "
+                                          f"a digit's grid has {N_PIXELS} pixels")
+    if network.sizes[-1] != N_CLASSES:
+        raise weights_io.WeightsFileError(
+            f"weights file {path}: has {network.sizes[-1]} outputs, expected {N_CLASSES} digits")
+    return network
 
 
 def writers_of(network) -> tuple:
@@ -92,7 +104,7 @@ def fold_report(paths, digits) -> str:
     pooled_small = pooled.copy()
     accuracies, held = [], []
     for path in paths:
-        network = weights_io.load(path)
+        network = check_reads_digits(weights_io.load(path), path)
         writers = writers_of(network)
         held += writers
         cm, cm_small = pen_scores(network, [d for d in digits if d.writer in set(writers)])
@@ -164,12 +176,7 @@ def main(argv=None):
         images, labels = mnist.load_split(folder, "test")
         pen_digits = pendigits.load(args.pendigits)
         _, held_out = pendigits.split_by_writer(pen_digits, writers_of(network))
-        if network.sizes[0] != images.shape[1]:
-            raise weights_io.WeightsFileError(
-                f"weights file {args.weights}: takes {network.sizes[0]} inputs, MNIST images have {images.shape[1]}")
-        if network.sizes[-1] != N_CLASSES:
-            raise weights_io.WeightsFileError(
-                f"weights file {args.weights}: has {network.sizes[-1]} outputs, expected {N_CLASSES} digits")
+        check_reads_digits(network, args.weights)
         if args.folds is None:  # the shipped weights come with their recipe's folds
             args.folds = shipped_folds() if Path(args.weights).resolve() == weights_io.DEFAULT_WEIGHTS else ()
         folds = fold_report(args.folds, pen_digits) if args.folds else None
