@@ -109,7 +109,6 @@ export function drawRelu(canvas, z, font) {
   markPoint(ctx, X(z), Y(relu(z)), Y(0), left);
 }
 
-/** The neuron's point (x, y) on the curve, dashed down to the z axis (at `axisY`) and across to `left`. */
 // The z axis's labels under both plots: −range, 0 and range.
 function labelZAxis(ctx, X, range, H) {
   ctx.textBaseline = 'alphabetic';
@@ -119,6 +118,7 @@ function labelZAxis(ctx, X, range, H) {
   ctx.fillText(`${range}`, X(range) - 6, H - 3);
 }
 
+/** The neuron's point (x, y) on the curve, dashed down to the z axis (at `axisY`) and across to `left`. */
 function markPoint(ctx, x, y, axisY, left) {
   ctx.setLineDash([3, 3]);
   ctx.strokeStyle = rgba(HILITE, 0.6);
