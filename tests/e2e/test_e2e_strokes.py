@@ -53,13 +53,17 @@ def draw_strokes(page, digit_strokes, margin=0.12):
     lo, size = pts.min(axis=0), max(float(np.ptp(pts, axis=0).max()), 1.0)
     side = (1 - 2 * margin) * min(box["width"], box["height"])
     offset = (np.array([box["width"], box["height"]]) - np.ptp(pts, axis=0) / size * side) / 2
-    for stroke in digit_strokes:
-        at = [(box["x"] + offset[0] + (x - lo[0]) / size * side, box["y"] + offset[1] + (y - lo[1]) / size * side)
-              for x, y in stroke]
-        page.mouse.move(*at[0])
+    trace(page, [[(box["x"] + offset[0] + (x - lo[0]) / size * side, box["y"] + offset[1] + (y - lo[1]) / size * side)
+                  for x, y in stroke] for stroke in digit_strokes], steps=2)
+
+
+def trace(page, page_strokes, steps=1):
+    """Press, move along and lift the mouse for each stroke, given in page coordinates."""
+    for stroke in page_strokes:
+        page.mouse.move(*stroke[0])
         page.mouse.down()
-        for p in at[1:]:
-            page.mouse.move(*p, steps=2)
+        for x, y in stroke[1:]:
+            page.mouse.move(x, y, steps=steps)
         page.mouse.up()
 
 
@@ -94,12 +98,7 @@ def test_held_out_digits_drawn_small_near_an_edge_are_read_as_the_offline_replay
             page.get_by_test_id("clear").click()
             expect(page.get_by_test_id("prediction")).to_have_text("")
         small = replay.drawn_small(digit.strokes, pad=side)
-        for stroke in small:
-            page.mouse.move(box["x"] + stroke[0][0], box["y"] + stroke[0][1])
-            page.mouse.down()
-            for x, y in stroke[1:]:
-                page.mouse.move(box["x"] + x, box["y"] + y)
-            page.mouse.up()
+        trace(page, [stroke + (box["x"], box["y"]) for stroke in small])
         got.append(int(answer(page)))
         expected.append(offline_answer(network, replace(digit, strokes=tuple(small))))
     assert got == expected, f"page {got} vs offline {expected}"
